@@ -1,0 +1,198 @@
+package data
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// CaseSummary is one line of the case list: enough to find a case and see
+// its clock, and nothing more personal than a first name and an initial.
+type CaseSummary struct {
+	ID         string
+	Short      string // the ID as read aloud: "4F2K9A"
+	Display    string // "Daniel R."
+	Status     string
+	Channel    string
+	Insurance  string
+	Level      string
+	Coach      string
+	OpenedAt   time.Time
+	PlacedAt   time.Time
+	ClosedAt   time.Time
+	WaitingFor string // "coach", "assessment", "bed", "" when not waiting
+	Review     bool
+
+	search string // lower-case haystack for the filter
+}
+
+// CaseFilter narrows a case list.
+type CaseFilter struct {
+	Status string // "" for every status
+}
+
+// ListCases returns the cases the session may see, oldest open first.
+func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary, error) {
+	if err := sess.require(ctx, ActCaseList, EntCase, ""); err != nil {
+		return nil, err
+	}
+	if f.Status != "" && !contains(Statuses, f.Status) {
+		return nil, Errorf(EINVALID, "status %q: use one of %s", f.Status, strings.Join(Statuses, ", "))
+	}
+	where, args := "1", []any{}
+	switch sess.User.Role {
+	case RoleAdmin:
+	case RoleCoach:
+		where, args = "coach = ?", append(args, sess.coach)
+	default:
+		where, args = "agency = ?", append(args, sess.User.Agency)
+	}
+	if f.Status != "" {
+		where += " AND status = ?"
+		args = append(args, f.Status)
+	}
+	ce, _ := Entity(EntCase)
+	cases, err := loadFields(ctx, sess.s.db, sess.key, ce, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	names, err := sess.personNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CaseSummary, 0, len(cases))
+	for _, m := range cases {
+		var c Case
+		fromFields(m, &c)
+		c.ID = m["id"]
+		s := CaseSummary{ID: c.ID, Short: ShortID(c.ID), Display: names[c.Person], Status: c.Status,
+			Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
+			OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt,
+			WaitingFor: waitingFor(&c), Review: m["review"] == "true"}
+		if !sess.Can(ActPlacementView) {
+			s.Level = ""
+		}
+		s.search = strings.ToLower(s.Display + " " + s.Short + " " + s.Status + " " + s.Channel + " " + s.WaitingFor)
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		oi, oj := out[i].Status == StatusOpen, out[j].Status == StatusOpen
+		if oi != oj {
+			return oi
+		}
+		if oi {
+			return out[i].OpenedAt.Before(out[j].OpenedAt)
+		}
+		return out[i].OpenedAt.After(out[j].OpenedAt)
+	})
+	err = sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
+		return sess.audit(w, "case.list", EntCase, "", "")
+	})
+	return out, err
+}
+
+// personNames returns "First L." for every person, by person ID.
+func (sess *Session) personNames(ctx context.Context) (map[string]string, error) {
+	rows, err := sess.s.db.QueryContext(ctx, `SELECT id, first, last, alias FROM persons WHERE deleted = 0`)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id string
+		var first, last, alias []byte
+		if err := rows.Scan(&id, &first, &last, &alias); err != nil {
+			return nil, err
+		}
+		open := func(field string, b []byte) string {
+			if len(b) == 0 {
+				return ""
+			}
+			p, err := Unseal(sess.key, b, sealAD(EntPerson, field, id))
+			if err != nil {
+				return ""
+			}
+			return string(p)
+		}
+		out[id] = DisplayName(open("first", first), open("last", last), open("alias", alias))
+	}
+	return out, rows.Err()
+}
+
+// DisplayName is how lists show a person: first name and last initial
+// ("Daniel R."), else the alias.
+func DisplayName(first, last, alias string) string {
+	first = strings.TrimSpace(first)
+	if first == "" {
+		return strings.TrimSpace(alias)
+	}
+	for _, r := range strings.TrimSpace(last) {
+		return first + " " + string(unicode.ToUpper(r)) + "."
+	}
+	return first
+}
+
+// waitingFor says what an open case waits for next.
+func waitingFor(c *Case) string {
+	switch {
+	case c.Status != StatusOpen:
+		return ""
+	case c.Eligible == "no":
+		return "referral elsewhere"
+	case c.Coach == "":
+		return "coach"
+	case c.Level == "":
+		return "assessment"
+	case c.Facility == "":
+		return "bed"
+	}
+	return "placement"
+}
+
+// CaseIndex filters a case list as the user types, in memory: names are
+// sealed, so the database cannot search them.
+type CaseIndex struct {
+	cases []CaseSummary
+}
+
+// NewCaseIndex indexes cases (kept in their order).
+func NewCaseIndex(cases []CaseSummary) *CaseIndex {
+	for i := range cases {
+		if cases[i].search == "" {
+			c := &cases[i]
+			c.search = strings.ToLower(c.Display + " " + c.Short + " " + c.Status + " " + c.Channel + " " + c.WaitingFor)
+		}
+	}
+	return &CaseIndex{cases: cases}
+}
+
+// Len returns how many cases the index holds.
+func (x *CaseIndex) Len() int { return len(x.cases) }
+
+// At returns the i-th case of the index.
+func (x *CaseIndex) At(i int) *CaseSummary { return &x.cases[i] }
+
+// Filter returns the positions of the cases whose name, ID, status, channel
+// or next step contain every word of query (case-insensitive), appending to
+// dst to spare allocations while typing.
+func (x *CaseIndex) Filter(query string, dst []int) []int {
+	dst = dst[:0]
+	words := strings.Fields(strings.ToLower(query))
+	for i := range x.cases {
+		h := x.cases[i].search
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(h, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			dst = append(dst, i)
+		}
+	}
+	return dst
+}

@@ -1,0 +1,267 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// writeTx is one local transaction: every change becomes an operation of
+// this device, applied through the merger like any other.
+type writeTx struct {
+	ctx  context.Context
+	s    *Store
+	tx   *sql.Tx
+	m    *merger
+	user string // who writes, by user ID
+	key  []byte // the data key, for sealed fields; nil before login
+	seq  int64  // the last sequence number used by this device
+	ops  int    // operations written
+}
+
+// write runs fn in a transaction as user (with the data key for sealed
+// fields) and commits it; on any error nothing is kept.
+func (s *Store) write(ctx context.Context, user string, key []byte, fn func(w *writeTx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return storeErr(fmt.Errorf("begin: %w", err))
+	}
+	defer tx.Rollback()
+	w := &writeTx{ctx: ctx, s: s, tx: tx, m: newMerger(ctx, tx), user: user, key: key}
+	defer w.m.close()
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM ops WHERE device = ?`, s.device).Scan(&w.seq); err != nil {
+		return storeErr(fmt.Errorf("read sequence: %w", err))
+	}
+	if err := fn(w); err != nil {
+		return storeErr(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return storeErr(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// newOp makes an operation of this device with the next sequence number
+// and a fresh clock value.
+func (w *writeTx) newOp(entity, row, field string, value []byte, prev []OpID) *Op {
+	w.seq++
+	w.ops++
+	return &Op{HLC: w.s.hlc.Next(), Device: w.s.device, Seq: w.seq, Entity: entity,
+		Row: row, Field: field, Value: value, Prev: prev, User: w.user}
+}
+
+func (w *writeTx) seal(e *EntityDef, f FieldDef, row string, plain string) ([]byte, error) {
+	if w.key == nil {
+		return nil, fmt.Errorf("seal %s.%s: no data key (not logged in)", e.Name, f.Name)
+	}
+	return Seal(w.key, []byte(plain), sealAD(e.Name, f.Name, row))
+}
+
+// sealAD binds a sealed value to its place, so that ciphertext copied into
+// another record or field does not open.
+func sealAD(entity, field, row string) []byte {
+	return []byte(entity + "." + field + "/" + row)
+}
+
+// set writes one register field. Writing the value it already has is a
+// no-op; writing over a conflict resolves it (the new operation's prev is
+// every head the writer saw).
+func (w *writeTx) set(entity, row, field, value string) error {
+	e, ok := Entity(entity)
+	if !ok || e.Append {
+		return fmt.Errorf("set %s.%s: not a register entity", entity, field)
+	}
+	f, ok := e.Field(field)
+	if !ok || f.Kind != Register {
+		return fmt.Errorf("set %s.%s: no such register", entity, field)
+	}
+	hs, err := w.m.heads(entity, row, field)
+	if err != nil {
+		return err
+	}
+	if len(hs) == 1 {
+		cur := hs[0].value
+		if f.Sealed && len(cur) > 0 {
+			if plain, err := Unseal(w.key, cur, sealAD(entity, field, row)); err == nil {
+				cur = plain
+			}
+		}
+		if bytes.Equal(cur, []byte(value)) {
+			return nil
+		}
+	} else if len(hs) == 0 && value == "" {
+		return nil
+	}
+	var v []byte
+	switch {
+	case f.Sealed && value != "":
+		if v, err = w.seal(e, f, row, value); err != nil {
+			return err
+		}
+	case value != "":
+		v = []byte(value)
+	}
+	prev := make([]OpID, len(hs))
+	for i, h := range hs {
+		prev[i] = h.id
+	}
+	_, err = w.m.apply(w.newOp(entity, row, field, v, prev))
+	return err
+}
+
+// setFields writes several register fields of one record, in name order so
+// that the operation log does not depend on map order.
+func (w *writeTx) setFields(entity, row string, fields map[string]string) error {
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := w.set(entity, row, n, fields[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setElems makes a set field hold exactly elems: adds what is missing and
+// removes, naming the adds it saw, what is no longer wanted.
+func (w *writeTx) setElems(entity, row, field string, elems []string) error {
+	want := map[string]bool{}
+	for _, e := range elems {
+		if e != "" {
+			want[e] = true
+		}
+	}
+	rows, err := w.m.query(`SELECT elem, device, seq FROM set_elems WHERE entity = ? AND row_id = ? AND field = ? ORDER BY elem, device, seq`,
+		entity, row, field)
+	if err != nil {
+		return err
+	}
+	have := map[string][]OpID{}
+	for rows.Next() {
+		var el string
+		var id OpID
+		if err := rows.Scan(&el, &id.Device, &id.Seq); err != nil {
+			rows.Close()
+			return err
+		}
+		have[el] = append(have[el], id)
+	}
+	rows.Close()
+	for _, el := range sortedKeys(have) {
+		if !want[el] {
+			if _, err := w.m.apply(w.newOp(entity, row, field, []byte("-"+el), have[el])); err != nil {
+				return err
+			}
+		}
+	}
+	for _, el := range sortedKeys(want) {
+		if _, ok := have[el]; !ok {
+			if _, err := w.m.apply(w.newOp(entity, row, field, []byte("+"+el), nil)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// appendRecord writes an append-only record. Sealed fields are sealed here.
+func (w *writeTx) appendRecord(entity, row string, fields map[string]string) error {
+	e, ok := Entity(entity)
+	if !ok || !e.Append {
+		return fmt.Errorf("append %s: not an append-only entity", entity)
+	}
+	rec := make(map[string]string, len(fields))
+	for k, v := range fields {
+		f, ok := e.Field(k)
+		if !ok {
+			return fmt.Errorf("append %s: no field %q", entity, k)
+		}
+		if v == "" {
+			continue
+		}
+		if f.Sealed {
+			b, err := w.seal(e, f, row, v)
+			if err != nil {
+				return err
+			}
+			v = base64.StdEncoding.EncodeToString(b)
+		}
+		rec[k] = v
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	_, err = w.m.apply(w.newOp(entity, row, "", b, nil))
+	return err
+}
+
+// remove writes a tombstone that covers every current value of the record.
+func (w *writeTx) remove(entity, row string) error {
+	live, err := w.m.liveOps(entity, row)
+	if err != nil {
+		return err
+	}
+	sort.Slice(live, func(i, j int) bool { return live[i].String() < live[j].String() })
+	cover, err := json.Marshal(live)
+	if err != nil {
+		return err
+	}
+	hs, err := w.m.heads(entity, row, FieldTombstone)
+	if err != nil {
+		return err
+	}
+	prev := make([]OpID, len(hs))
+	for i, h := range hs {
+		prev[i] = h.id
+	}
+	_, err = w.m.apply(w.newOp(entity, row, FieldTombstone, cover, prev))
+	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ApplyRemote applies operations from other devices in one transaction:
+// all of them or, on any error, none. It returns how many were new.
+func (s *Store) ApplyRemote(ctx context.Context, ops []*Op) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, storeErr(fmt.Errorf("begin: %w", err))
+	}
+	defer tx.Rollback()
+	m := newMerger(ctx, tx)
+	defer m.close()
+	n := 0
+	var newest HLC
+	for _, op := range ops {
+		ok, err := m.apply(op)
+		if err != nil {
+			return 0, storeErr(err)
+		}
+		if ok {
+			n++
+		}
+		if op.HLC > newest {
+			newest = op.HLC
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, storeErr(fmt.Errorf("commit: %w", err))
+	}
+	s.hlc.Observe(newest)
+	return n, nil
+}
