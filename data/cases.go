@@ -40,10 +40,18 @@ var (
 
 // CaseFieldNames lists every field `case set` accepts.
 func CaseFieldNames() []string {
-	out := append(append([]string{}, personFields...), caseFields...)
+	var out []string
+	for _, f := range append(append([]string{}, personFields...), caseFields...) {
+		if !fixedCaseFields[f] {
+			out = append(out, f)
+		}
+	}
 	sort.Strings(out)
 	return out
 }
+
+// fixedCaseFields are set at intake and never changed.
+var fixedCaseFields = map[string]bool{"person": true, "intake_by": true}
 
 // NewCase is an intake: the person and the first facts of the case.
 type NewCase struct {
@@ -217,7 +225,7 @@ func (sess *Session) SetCaseFields(ctx context.Context, id string, values map[st
 		}
 		switch {
 		case contains(caseFields, name):
-			if name == "person" || name == "intake_by" {
+			if fixedCaseFields[name] {
 				return Errorf(EINVALID, "field %q cannot be changed", name)
 			}
 			cf[name], changedCase[name] = v, v
@@ -372,4 +380,32 @@ func FormatAge(d time.Duration) string {
 	h := int(d / time.Hour)
 	m := int(d % time.Hour / time.Minute)
 	return strconv.Itoa(h) + ":" + fmt.Sprintf("%02d", m)
+}
+
+// ResolveCaseID accepts a whole case ID or the six characters lists show.
+func (sess *Session) ResolveCaseID(ctx context.Context, ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return "", Errorf(EINVALID, "case ID: required")
+	}
+	rows, err := sess.s.db.QueryContext(ctx, `SELECT id FROM cases WHERE deleted = 0 AND (id = ? OR (length(?) = 6 AND upper(substr(id, -6)) = upper(?))) LIMIT 2`, ref, ref, ref)
+	if err != nil {
+		return "", storeErr(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	switch len(ids) {
+	case 0:
+		return "", Errorf(ENOTFOUND, "no case %s", ref)
+	case 1:
+		return ids[0], nil
+	}
+	return "", Errorf(EINVALID, "case %s: more than one case ends so; give the whole ID", ref)
 }

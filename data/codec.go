@@ -142,3 +142,31 @@ func FieldNames(v any) []string {
 	}
 	return names
 }
+
+// FieldValues returns the tagged fields of a domain struct for JSON:
+// booleans as booleans, numbers as numbers, sets as arrays, instants in
+// TimeLayout; empty text and zero times are left out.
+func FieldValues(v any) map[string]any {
+	rv := reflect.ValueOf(v).Elem()
+	out := map[string]any{}
+	for _, f := range codecFields(rv.Type()) {
+		switch x := rv.Field(f.index).Interface().(type) {
+		case bool, int, float64:
+			out[f.name] = x
+		case time.Time:
+			if !x.IsZero() {
+				out[f.name] = FormatTime(x)
+			}
+		case []string:
+			if x == nil {
+				x = []string{}
+			}
+			out[f.name] = x
+		default:
+			if s := rv.Field(f.index).String(); s != "" {
+				out[f.name] = s
+			}
+		}
+	}
+	return out
+}
