@@ -48,6 +48,9 @@ A case ID may be given whole or as the six characters shown in lists.
 Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
 `
 
+// kdfOverride lets tests make passwords cheap to hash; nil in the program.
+var kdfOverride *data.KDFParams
+
 // cli is one invocation of a command.
 type cli struct {
 	ctx     context.Context
@@ -93,6 +96,7 @@ func parseGlobal(args []string, getenv func(string) string, stdin io.Reader, std
 	}
 	// Logs go to stderr and never hold personal data; the command line
 	// shows only warnings so that its output stays clean for scripts.
+	c.opt.KDF = kdfOverride
 	c.opt.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	return c, 0, true
 }

@@ -278,6 +278,8 @@ var timeFields = map[string]bool{"opened_at": true, "assessed_at": true, "placed
 func normalizeValue(name, v string, now time.Time) (string, error) {
 	v = strings.TrimSpace(v)
 	switch {
+	case v == "" && boolFields[name]:
+		return "", Errorf(EINVALID, "%s: use yes or no", name)
 	case v == "":
 		return "", nil
 	case name == "dob":
@@ -293,7 +295,7 @@ func normalizeValue(name, v string, now time.Time) (string, error) {
 		case "yes", "y", "true", "1":
 			return "true", nil
 		case "no", "n", "false", "0":
-			return "false", nil
+			return "", nil
 		}
 		return "", Errorf(EINVALID, "%s %q: use yes or no", name, v)
 	case timeFields[name]:

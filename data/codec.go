@@ -61,7 +61,7 @@ func codecFields(t reflect.Type) []codecField {
 }
 
 // toFields returns the tagged fields of the struct v points to, as text.
-// Sets are joined with commas.
+// Sets are joined with commas; zero values (false, 0, the zero time) are "".
 func toFields(v any) map[string]string {
 	rv := reflect.ValueOf(v).Elem()
 	out := map[string]string{}
@@ -72,13 +72,14 @@ func toFields(v any) map[string]string {
 		case string:
 			s = x
 		case bool:
+			// false is the absent value: a new record writes nothing for it.
 			if x {
 				s = "true"
-			} else {
-				s = "false"
 			}
 		case int:
-			s = strconv.Itoa(x)
+			if x != 0 {
+				s = strconv.Itoa(x)
+			}
 		case float64:
 			if x != 0 {
 				s = strconv.FormatFloat(x, 'f', -1, 64)
