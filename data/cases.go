@@ -96,10 +96,10 @@ func (sess *Session) CreateCase(ctx context.Context, in NewCase) (string, error)
 		return "", err
 	}
 	err := sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
-		if err := writeRecord(w, EntPerson, p.ID, toFields(&p)); err != nil {
+		if err := w.create(EntPerson, p.ID, toFields(&p)); err != nil {
 			return err
 		}
-		if err := writeRecord(w, EntCase, c.ID, toFields(&c)); err != nil {
+		if err := w.create(EntCase, c.ID, toFields(&c)); err != nil {
 			return err
 		}
 		return sess.audit(w, "case.create", EntCase, c.ID, "")

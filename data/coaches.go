@@ -33,7 +33,7 @@ func (sess *Session) AddCoach(ctx context.Context, c Coach) (string, error) {
 		return "", err
 	}
 	err := sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
-		if err := writeRecord(w, EntCoach, c.ID, toFields(&c)); err != nil {
+		if err := w.create(EntCoach, c.ID, toFields(&c)); err != nil {
 			return err
 		}
 		return sess.audit(w, "coach.add", EntCoach, c.ID, "")
@@ -78,7 +78,7 @@ func (sess *Session) AddShift(ctx context.Context, sh Shift) (string, error) {
 		return "", err
 	}
 	err := sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
-		return writeRecord(w, EntShift, sh.ID, toFields(&sh))
+		return w.create(EntShift, sh.ID, toFields(&sh))
 	})
 	return sh.ID, err
 }

@@ -16,12 +16,16 @@ import (
 // operations it holds, never on their order.
 type merger struct {
 	ctx   context.Context
+	s     *Store
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// tombstoned caches, per record touched in this transaction, whether it
+	// has a tombstone, so that the deletion check runs only where one is.
+	tombstoned map[string]bool
 }
 
-func newMerger(ctx context.Context, tx *sql.Tx) *merger {
-	return &merger{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+func newMerger(ctx context.Context, s *Store, tx *sql.Tx) *merger {
+	return &merger{ctx: ctx, s: s, tx: tx, stmts: map[string]*sql.Stmt{}, tombstoned: map[string]bool{}}
 }
 
 func (m *merger) close() {
@@ -30,15 +34,19 @@ func (m *merger) close() {
 	}
 }
 
-// stmt returns a prepared statement, prepared once per transaction.
+// stmt returns query prepared for this transaction. The store keeps the
+// statement prepared on the database, and database/sql reuses what each
+// connection has prepared, so that a short transaction does not pay for
+// compiling its SQL again.
 func (m *merger) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := m.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := m.tx.PrepareContext(m.ctx, query)
+	dbStmt, err := m.s.prepared(m.ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	st := m.tx.StmtContext(m.ctx, dbStmt)
 	m.stmts[query] = st
 	return st, nil
 }
@@ -104,15 +112,6 @@ func (m *merger) supersede(prev []OpID) error {
 	return nil
 }
 
-func (m *merger) isSuperseded(id OpID) (bool, error) {
-	rows, err := m.query(`SELECT 1 FROM superseded WHERE device = ? AND seq = ?`, id.Device, id.Seq)
-	if err != nil {
-		return false, err
-	}
-	defer rows.Close()
-	return rows.Next(), rows.Err()
-}
-
 type head struct {
 	id    OpID
 	hlc   HLC
@@ -149,7 +148,10 @@ func (m *merger) heads(entity, row, field string) ([]head, error) {
 }
 
 // applyRegister updates a multi-value register: op's prev stop being heads;
-// op becomes one unless an operation already known superseded it.
+// op becomes one unless an operation already known superseded it. The
+// shown value and the deletion state are then recomputed in SQL, with
+// statements only: a query costs several times an exec through cgo, and
+// this is the path every operation takes.
 func (m *merger) applyRegister(e *EntityDef, op *Op, column string) error {
 	for _, p := range op.Prev {
 		if _, err := m.exec(`DELETE FROM heads WHERE entity = ? AND row_id = ? AND field = ? AND device = ? AND seq = ?`,
@@ -160,90 +162,90 @@ func (m *merger) applyRegister(e *EntityDef, op *Op, column string) error {
 	if err := m.supersede(op.Prev); err != nil {
 		return err
 	}
-	old, err := m.isSuperseded(op.ID())
+	if _, err := m.exec(`INSERT INTO heads(entity, row_id, field, device, seq) SELECT ?, ?, ?, ?, ?
+		WHERE NOT EXISTS (SELECT 1 FROM superseded WHERE device = ? AND seq = ?)`,
+		op.Entity, op.Row, op.Field, op.Device, op.Seq, op.Device, op.Seq); err != nil {
+		return err
+	}
+	if err := m.ensureRow(e, op.Row); err != nil {
+		return err
+	}
+	if column == "tombstone" {
+		m.tombstoned[e.Name+"/"+op.Row] = true
+	}
+	// The shown value: the newest head by (hlc, device), unless a head
+	// holds the field's winning value (a revoke), which then shows.
+	wins := ""
+	if f, ok := e.Field(op.Field); ok {
+		wins = f.Wins
+	}
+	value := `(SELECT o.value FROM heads h JOIN ops o ON o.device = h.device AND o.seq = h.seq
+		WHERE h.entity = ?2 AND h.row_id = ?3 AND h.field = ?4
+		ORDER BY (?1 != '' AND CAST(o.value AS TEXT) = ?1) DESC, o.hlc DESC, h.device DESC LIMIT 1)`
+	if column == "tombstone" {
+		value = "COALESCE(CAST(" + value + " AS TEXT), '')"
+	} else if f, _ := e.Field(op.Field); !f.Sealed && !f.Secret {
+		value = "CAST(" + value + " AS TEXT)"
+	}
+	if _, err := m.exec(fmt.Sprintf(`UPDATE %s SET %s = %s WHERE id = ?3`, e.Table, quote(column), value),
+		wins, op.Entity, op.Row, op.Field); err != nil {
+		return err
+	}
+	return m.updateDeleted(e, op.Row, column == "tombstone")
+}
+
+// ensureRow makes sure the state table has a row for the record, and
+// learns whether the record has a tombstone: a new row has none.
+func (m *merger) ensureRow(e *EntityDef, row string) error {
+	key := e.Name + "/" + row
+	res, err := m.exec(fmt.Sprintf(`INSERT INTO %s(id) VALUES(?) ON CONFLICT(id) DO NOTHING`, e.Table), row)
 	if err != nil {
 		return err
 	}
-	if !old {
-		if _, err := m.exec(`INSERT INTO heads(entity, row_id, field, device, seq) VALUES(?, ?, ?, ?, ?)`,
-			op.Entity, op.Row, op.Field, op.Device, op.Seq); err != nil {
+	if _, known := m.tombstoned[key]; known {
+		return nil
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		m.tombstoned[key] = false
+		return nil
+	}
+	rows, err := m.query(fmt.Sprintf(`SELECT tombstone != '' FROM %s WHERE id = ?`, e.Table), row)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	has := false
+	if rows.Next() {
+		if err := rows.Scan(&has); err != nil {
 			return err
 		}
 	}
-	hs, err := m.heads(op.Entity, op.Row, op.Field)
-	if err != nil {
-		return err
-	}
-	var value []byte
-	if len(hs) > 0 {
-		value = shownValue(e, op.Field, hs)
-	}
-	var v any = value
-	if column == "tombstone" {
-		v = string(value)
-	} else if f, _ := e.Field(op.Field); !f.Sealed && !f.Secret {
-		v = nullString(value)
-	}
-	rows, err := m.query(fmt.Sprintf(`INSERT INTO %s(id, %s) VALUES(?, ?)
-		ON CONFLICT(id) DO UPDATE SET %s = excluded.%s RETURNING tombstone`,
-		e.Table, quote(column), quote(column), quote(column)), op.Row, v)
-	if err != nil {
-		return err
-	}
-	var tomb string
-	if rows.Next() {
-		err = rows.Scan(&tomb)
-	}
-	rows.Close()
-	if err != nil {
-		return err
-	}
-	if tomb != "" || column == "tombstone" {
-		return m.updateDeleted(e, op.Row, tomb)
-	}
-	return nil
-}
-
-// shownValue picks the value shown for a register: the newest head, unless
-// the field has a value that wins conflicts (a revoked consent).
-func shownValue(e *EntityDef, field string, hs []head) []byte {
-	if f, ok := e.Field(field); ok && f.Wins != "" && len(hs) > 1 {
-		for _, h := range hs {
-			if string(h.value) == f.Wins {
-				return h.value
-			}
-		}
-	}
-	return hs[0].value
+	m.tombstoned[key] = has
+	return rows.Err()
 }
 
 // updateDeleted decides whether a tombstoned record is gone: only when the
-// tombstone saw every value the record now has. An edit it did not see
-// brings the record back, marked for review.
-func (m *merger) updateDeleted(e *EntityDef, row, tomb string) error {
-	deleted, review := 0, 0
-	if tomb != "" {
-		var covered []OpID
-		if err := json.Unmarshal([]byte(tomb), &covered); err != nil {
-			return fmt.Errorf("tombstone of %s %s: %w", e.Name, row, err)
-		}
-		seen := make(map[OpID]bool, len(covered))
-		for _, c := range covered {
-			seen[c] = true
-		}
-		live, err := m.liveOps(e.Name, row)
-		if err != nil {
-			return err
-		}
-		deleted = 1
-		for _, id := range live {
-			if !seen[id] {
-				deleted, review = 0, 1
-				break
-			}
-		}
+// tombstone saw every value the record now has (the heads of its registers
+// and the adds of its sets). An edit it did not see brings the record back,
+// marked for review. Records without a tombstone are left alone, unless the
+// tombstone itself just changed (a restore). The subqueries name the outer
+// row so that SQLite runs them only for a row that has a tombstone.
+func (m *merger) updateDeleted(e *EntityDef, row string, tombstoneChanged bool) error {
+	if !tombstoneChanged && !m.tombstoned[e.Name+"/"+row] {
+		return nil
 	}
-	_, err := m.exec(fmt.Sprintf(`UPDATE %s SET deleted = ?, review = ? WHERE id = ?`, e.Table), deleted, review, row)
+	cond := "tombstone != ''"
+	if tombstoneChanged {
+		cond = "1"
+	}
+	_, err := m.exec(fmt.Sprintf(`UPDATE %[1]s SET (deleted, review) = (
+		SELECT gone * (tombstone != ''), (1 - gone) * (tombstone != '') FROM (SELECT NOT EXISTS (
+			SELECT 1 FROM (
+				SELECT device || '/' || seq AS op FROM heads WHERE entity = ? AND row_id = %[1]s.id AND field != ?
+				UNION SELECT device || '/' || seq FROM set_elems WHERE entity = ? AND row_id = %[1]s.id)
+			WHERE op NOT IN (SELECT value FROM json_each(CASE WHEN json_valid(%[1]s.tombstone) THEN %[1]s.tombstone ELSE '[]' END))) AS gone))
+		WHERE id = ? AND %[2]s`, e.Table, cond),
+		e.Name, FieldTombstone, e.Name, row)
 	return err
 }
 
@@ -273,15 +275,10 @@ func (m *merger) liveOps(entity, row string) ([]OpID, error) {
 func (m *merger) applySet(e *EntityDef, op *Op) error {
 	elem := string(op.Value[1:])
 	if op.Value[0] == '+' {
-		old, err := m.isSuperseded(op.ID())
-		if err != nil {
+		if _, err := m.exec(`INSERT OR IGNORE INTO set_elems(entity, row_id, field, elem, device, seq) SELECT ?, ?, ?, ?, ?, ?
+			WHERE NOT EXISTS (SELECT 1 FROM superseded WHERE device = ? AND seq = ?)`,
+			op.Entity, op.Row, op.Field, elem, op.Device, op.Seq, op.Device, op.Seq); err != nil {
 			return err
-		}
-		if !old {
-			if _, err := m.exec(`INSERT OR IGNORE INTO set_elems(entity, row_id, field, elem, device, seq) VALUES(?, ?, ?, ?, ?, ?)`,
-				op.Entity, op.Row, op.Field, elem, op.Device, op.Seq); err != nil {
-				return err
-			}
 		}
 	} else {
 		for _, p := range op.Prev {
@@ -293,46 +290,15 @@ func (m *merger) applySet(e *EntityDef, op *Op) error {
 			return err
 		}
 	}
-	elems, err := m.setElems(op.Entity, op.Row, op.Field)
-	if err != nil {
+	if err := m.ensureRow(e, op.Row); err != nil {
 		return err
 	}
-	rows, err := m.query(fmt.Sprintf(`INSERT INTO %s(id, %s) VALUES(?, ?)
-		ON CONFLICT(id) DO UPDATE SET %s = excluded.%s RETURNING tombstone`,
-		e.Table, quote(op.Field), quote(op.Field), quote(op.Field)), op.Row, strings.Join(elems, ","))
-	if err != nil {
+	if _, err := m.exec(fmt.Sprintf(`UPDATE %s SET %s = (SELECT COALESCE(group_concat(elem, ','), '') FROM (
+		SELECT DISTINCT elem FROM set_elems WHERE entity = ? AND row_id = ? AND field = ? ORDER BY elem)) WHERE id = ?`,
+		e.Table, quote(op.Field)), op.Entity, op.Row, op.Field, op.Row); err != nil {
 		return err
 	}
-	var tomb string
-	if rows.Next() {
-		err = rows.Scan(&tomb)
-	}
-	rows.Close()
-	if err != nil {
-		return err
-	}
-	if tomb != "" {
-		return m.updateDeleted(e, op.Row, tomb)
-	}
-	return nil
-}
-
-func (m *merger) setElems(entity, row, field string) ([]string, error) {
-	rows, err := m.query(`SELECT DISTINCT elem FROM set_elems WHERE entity = ? AND row_id = ? AND field = ? ORDER BY elem`,
-		entity, row, field)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return m.updateDeleted(e, op.Row, false)
 }
 
 // applyAppend inserts an append-only record; a second copy is ignored.
@@ -366,10 +332,3 @@ func (m *merger) applyAppend(e *EntityDef, op *Op) error {
 }
 
 func quote(ident string) string { return `"` + ident + `"` }
-
-func nullString(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
-}

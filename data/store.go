@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -55,6 +56,27 @@ type Store struct {
 	device string
 	log    *slog.Logger
 	kdf    KDFParams
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+}
+
+// prepared returns query prepared on the database, preparing it once.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[query] = st
+	return st, nil
 }
 
 // Exists reports whether dir holds a ConnectPoint database.
@@ -145,11 +167,14 @@ func (s *Store) init(ctx context.Context, create bool, maxPages int) error {
 		}
 	}
 	s.device = dev
-	var last sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, "SELECT MAX(hlc) FROM ops").Scan(&last); err != nil {
-		return fmt.Errorf("read clock: %w", err)
+	// The newest HLC this device issued or saw, kept as a setting by every
+	// write so that a restart with the wall clock behind never reuses one.
+	last, err := s.Setting(ctx, "hlc")
+	if err != nil {
+		return err
 	}
-	s.hlc = NewHLClock(s.clock, HLC(last.Int64))
+	n, _ := strconv.ParseInt(last, 10, 64)
+	s.hlc = NewHLClock(s.clock, HLC(n))
 	return nil
 }
 
@@ -227,13 +252,21 @@ func (s *Store) migrate(ctx context.Context, create bool) error {
 		if err := tx.Commit(); err != nil {
 			return storeErr(fmt.Errorf("commit migration %d: %w", m.version, err))
 		}
-		s.log.Info("database migrated", "version", m.version)
+		s.log.Debug("database migrated", "version", m.version)
 	}
 	return nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
 
 // Dir returns the data folder.
 func (s *Store) Dir() string { return s.dir }

@@ -64,7 +64,7 @@ func (s *Store) Initialize(ctx context.Context, in Setup) (*Session, string, err
 	err = s.write(ctx, admin.ID, key, func(w *writeTx) error {
 		f := toFields(agency)
 		f["recovery_key"] = string(wrappedRecovery)
-		if err := w.setFields(EntAgency, agency.ID, f); err != nil {
+		if err := w.create(EntAgency, agency.ID, f); err != nil {
 			return err
 		}
 		if err := s.writeUser(w, admin, in.AdminPassword, key); err != nil {

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // writeTx is one local transaction: every change becomes an operation of
@@ -31,13 +33,18 @@ func (s *Store) write(ctx context.Context, user string, key []byte, fn func(w *w
 		return storeErr(fmt.Errorf("begin: %w", err))
 	}
 	defer tx.Rollback()
-	w := &writeTx{ctx: ctx, s: s, tx: tx, m: newMerger(ctx, tx), user: user, key: key}
+	w := &writeTx{ctx: ctx, s: s, tx: tx, m: newMerger(ctx, s, tx), user: user, key: key}
 	defer w.m.close()
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM ops WHERE device = ?`, s.device).Scan(&w.seq); err != nil {
 		return storeErr(fmt.Errorf("read sequence: %w", err))
 	}
 	if err := fn(w); err != nil {
 		return storeErr(err)
+	}
+	if w.ops > 0 {
+		if err := saveHLC(ctx, w.m, s.hlc.Last()); err != nil {
+			return storeErr(err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return storeErr(fmt.Errorf("commit: %w", err))
@@ -111,6 +118,45 @@ func (w *writeTx) set(entity, row, field, value string) error {
 	}
 	_, err = w.m.apply(w.newOp(entity, row, field, v, prev))
 	return err
+}
+
+// create writes the fields of a record this transaction has just made up
+// an ID for: there is nothing to look up, no prev, and empty values are
+// not written.
+func (w *writeTx) create(entity, row string, fields map[string]string) error {
+	e, ok := Entity(entity)
+	if !ok || e.Append {
+		return fmt.Errorf("create %s: not a register entity", entity)
+	}
+	for _, name := range sortedKeys(fields) {
+		v := fields[name]
+		if v == "" {
+			continue
+		}
+		f, ok := e.Field(name)
+		if !ok {
+			return fmt.Errorf("%s has no field %q", entity, name)
+		}
+		if f.Kind == Set {
+			for _, el := range strings.Split(v, ",") {
+				if _, err := w.m.apply(w.newOp(entity, row, name, []byte("+"+el), nil)); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		b := []byte(v)
+		if f.Sealed {
+			var err error
+			if b, err = w.seal(e, f, row, v); err != nil {
+				return err
+			}
+		}
+		if _, err := w.m.apply(w.newOp(entity, row, name, b, nil)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setFields writes several register fields of one record, in name order so
@@ -243,7 +289,7 @@ func (s *Store) ApplyRemote(ctx context.Context, ops []*Op) (int, error) {
 		return 0, storeErr(fmt.Errorf("begin: %w", err))
 	}
 	defer tx.Rollback()
-	m := newMerger(ctx, tx)
+	m := newMerger(ctx, s, tx)
 	defer m.close()
 	n := 0
 	var newest HLC
@@ -259,9 +305,23 @@ func (s *Store) ApplyRemote(ctx context.Context, ops []*Op) (int, error) {
 			newest = op.HLC
 		}
 	}
+	if newest > s.hlc.Last() {
+		if err := saveHLC(ctx, m, newest); err != nil {
+			return 0, storeErr(err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, storeErr(fmt.Errorf("commit: %w", err))
 	}
 	s.hlc.Observe(newest)
 	return n, nil
+}
+
+// saveHLC keeps the newest HLC in the device's settings, inside the
+// transaction that used it.
+func saveHLC(ctx context.Context, m *merger, h HLC) error {
+	_, err := m.exec(`INSERT INTO local_settings(key, value) VALUES('hlc', ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(value AS INTEGER)`,
+		strconv.FormatInt(int64(h), 10))
+	return err
 }

@@ -25,7 +25,6 @@ CREATE TABLE ops (
     user_id TEXT   NOT NULL,
     PRIMARY KEY (device, seq)
 ) WITHOUT ROWID;
-CREATE INDEX ops_hlc ON ops (hlc);
 
 -- heads: for each register field, the operations no known operation has
 -- superseded. One head is the value; several are a conflict.
@@ -37,7 +36,6 @@ CREATE TABLE heads (
     seq    INTEGER NOT NULL,
     PRIMARY KEY (entity, row_id, field, device, seq)
 ) WITHOUT ROWID;
-CREATE INDEX heads_op ON heads (device, seq);
 
 -- superseded: operations that some known operation lists in its prev. An
 -- operation that arrives after one that superseded it is history, not a head,

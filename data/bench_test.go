@@ -1,0 +1,186 @@
+package data_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"connectpoint/data"
+)
+
+// benchProgram returns a logged-in coordinator on a program of the given
+// size. Generated databases are kept in the system's temporary folder
+// between runs (keyed by size and schema) because the state size takes a
+// while to make.
+func benchProgram(b *testing.B, name string, spec data.GenerateSpec) (*data.Store, *data.Session) {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-bench-%s-s%d-v%d", name, spec.Seed, data.SchemaVersion()))
+	if !data.Exists(dir) || !fileExists(filepath.Join(dir, "complete")) {
+		os.RemoveAll(dir)
+		start := time.Now()
+		s, err := data.Create(ctx, dir, opts(nil))
+		if err != nil {
+			b.Fatal(err)
+		}
+		admin, _, err := s.Initialize(ctx, data.Setup{Agency: "Bench County", AdminUsername: "admin", AdminPassword: "admin-password"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := admin.Generate(ctx, spec, nil); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := admin.AddUser(ctx, data.User{Username: "coordinator", Role: data.RoleCoordinator}, "coordinator-password"); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		os.WriteFile(filepath.Join(dir, "complete"), nil, 0o600)
+		b.Logf("generated %s in %v", name, time.Since(start))
+	}
+	s, err := data.Open(ctx, dir, opts(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	sess, err := s.Login(ctx, "coordinator", "coordinator-password")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, sess
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+var sizes = []struct {
+	name string
+	spec data.GenerateSpec
+}{{"small", data.SizeSmall}, {"county", data.SizeCounty}, {"state", data.SizeState}}
+
+// BenchmarkCaseWrite measures intakes per second: a person and a case,
+// sealed, through the operation log, one transaction each.
+func BenchmarkCaseWrite(b *testing.B) {
+	p := newProgram(b)
+	sess := p.sessions[data.RoleCoordinator]
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := sess.CreateCase(ctx, data.NewCase{
+			Person: data.Person{First: "Daniel", Last: "Reyes", DOB: "1986-03-14", Phone: "(630) 555-0101"},
+			Case:   data.Case{Channel: "walk-in", Insurance: "none", Substances: []string{"heroin"}},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// BenchmarkFieldWrite measures single-field writes per second, sealed (a
+// phone) and plain (a level of care), each its own transaction with the
+// operation log.
+func BenchmarkFieldWrite(b *testing.B) {
+	for _, tc := range []struct{ name, field, a, b string }{
+		{"sealed", "phone", "(630) 555-0101", "(630) 555-0102"},
+		{"plain", "level", "3.5", "3.7"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			p := newProgram(b)
+			id := p.newCase(b, "Daniel", "Reyes")
+			sess := p.sessions[data.RoleCoordinator]
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				v := tc.a
+				if i%2 == 1 {
+					v = tc.b
+				}
+				if err := sess.SetCaseFields(ctx, id, map[string]string{tc.field: v}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+		})
+	}
+}
+
+// BenchmarkCaseFilter measures the case list's filter as you type over the
+// generated case lists; p95 is reported as a metric.
+func BenchmarkCaseFilter(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			_, sess := benchProgram(b, sz.name, sz.spec)
+			list, err := sess.ListCases(ctx, data.CaseFilter{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			idx := data.NewCaseIndex(list)
+			queries := []string{"d", "da", "dan", "dani", "daniel", "daniel r", "m", "ma", "mar", "maria s", "open", "bed", "zz"}
+			var dst []int
+			durs := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				dst = idx.Filter(queries[i%len(queries)], dst)
+				durs = append(durs, time.Since(t0))
+			}
+			b.ReportMetric(float64(p95(durs).Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(idx.Len()), "cases")
+		})
+	}
+}
+
+// BenchmarkCaseListLoad measures reading and unsealing the whole case list.
+func BenchmarkCaseListLoad(b *testing.B) {
+	for _, sz := range sizes[:2] {
+		b.Run(sz.name, func(b *testing.B) {
+			_, sess := benchProgram(b, sz.name, sz.spec)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := sess.ListCases(ctx, data.CaseFilter{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkExport measures the canonical export, and reports the database
+// size per 1,000 cases.
+func BenchmarkExport(b *testing.B) {
+	for _, sz := range sizes[:2] {
+		b.Run(sz.name, func(b *testing.B) {
+			s, sess := benchProgram(b, sz.name, sz.spec)
+			var n int
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				out, err := sess.Export(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(out)
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(n)/1e6, "export-MB")
+			reportDBSize(b, s, sz.spec.Cases)
+		})
+	}
+}
+
+func reportDBSize(b *testing.B, s *data.Store, cases int) {
+	var pages, size int64
+	s.DB().QueryRow("PRAGMA page_count").Scan(&pages)
+	s.DB().QueryRow("PRAGMA page_size").Scan(&size)
+	var ops int64
+	s.DB().QueryRow("SELECT COUNT(*) FROM ops").Scan(&ops)
+	b.ReportMetric(float64(pages*size)/1e6/float64(cases)*1000, "MB/1k-cases")
+	b.ReportMetric(float64(ops), "ops")
+}
+
+func p95(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[(len(s)*95)/100]
+}
