@@ -2,6 +2,7 @@ package data
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -499,4 +500,99 @@ func isZIP(s string) bool {
 
 func isLangCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z'
+}
+
+// Validate checks the dispatch attempt.
+func (d *DispatchAttempt) Validate() error {
+	if d.CaseID == "" || d.Coach == "" {
+		return Errorf(EINVALID, "dispatch: which case and which coach?")
+	}
+	if !slices.Contains(DispatchResponses, d.Response) {
+		return Errorf(EINVALID, "response %q: use one of %s", d.Response, strings.Join(DispatchResponses, ", "))
+	}
+	if d.ETAMinutes < 0 || d.ETAMinutes > 24*60 {
+		return Errorf(EINVALID, "ETA: give minutes, 0 to 1440")
+	}
+	if !d.ArrivedAt.IsZero() && d.ArrivedAt.Before(d.ContactedAt) {
+		return Errorf(EINVALID, "arrived: cannot be before the coach was contacted")
+	}
+	return nil
+}
+
+// DispatchResponses are a coach's answers to a call.
+var DispatchResponses = []string{"accepted", "declined", "no_answer", "arrived"}
+
+// Validate checks the call to a facility.
+func (f *FacilityCall) Validate() error {
+	if f.CaseID == "" || f.Facility == "" {
+		return Errorf(EINVALID, "facility call: which case and which facility?")
+	}
+	if !slices.Contains(FacilityCallResults, f.Result) {
+		return Errorf(EINVALID, "result %q: use one of %s", f.Result, strings.Join(FacilityCallResults, ", "))
+	}
+	if f.Result == "bed_held" && f.HeldUntil.IsZero() {
+		return Errorf(EINVALID, "bed held: until when?")
+	}
+	return nil
+}
+
+// FacilityCallResults are the outcomes of a call to a facility.
+var FacilityCallResults = []string{"bed_held", "no_bed", "not_eligible", "no_answer", "call_back"}
+
+// Validate checks the slot report.
+func (a *AvailabilityReport) Validate() error {
+	if a.Facility == "" {
+		return Errorf(EINVALID, "open slots: which facility?")
+	}
+	if a.Open < 0 || a.Open > 999 {
+		return Errorf(EINVALID, "open slots: give a number from 0 to 999")
+	}
+	if len(a.Note) > 500 {
+		return Errorf(EINVALID, "open slots note: at most 500 characters")
+	}
+	return nil
+}
+
+// Validate checks the check-in, including its BARC-10 scores.
+func (c *CheckIn) Validate() error {
+	if c.CaseID == "" {
+		return Errorf(EINVALID, "check-in: which case?")
+	}
+	if c.Reached && !slices.Contains(Situations, c.Situation) {
+		return Errorf(EINVALID, "where the person is now %q: use one of %s", c.Situation, strings.Join(Situations, ", "))
+	}
+	if c.Attempts < 0 || c.Attempts > 50 {
+		return Errorf(EINVALID, "attempts: give a number from 0 to 50")
+	}
+	for _, d := range []struct{ label, v string }{{"due", c.DueOn}, {"next due", c.NextDue}} {
+		if d.v != "" {
+			if _, err := time.Parse(DateLayout, d.v); err != nil {
+				return Errorf(EINVALID, "%s date: use a date like 12/04/2026", d.label)
+			}
+		}
+	}
+	if c.BARC10 != "" {
+		if _, err := BARC10Score(c.BARC10); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BARC10Score checks ten comma-separated item scores of 1–6 and returns
+// their sum (10–60), the Brief Assessment of Recovery Capital.
+func BARC10Score(s string) (int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 10 {
+		return 0, Errorf(EINVALID, "BARC-10: give 10 scores, not %d", len(parts))
+	}
+	sum := 0
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 1 || n > 6 {
+			return 0, Errorf(EINVALID, "BARC-10 item %d: score 1 to 6", i+1)
+		}
+		sum += n
+	}
+	return sum, nil
 }
