@@ -173,8 +173,24 @@ func (m *merger) applyRegister(e *EntityDef, op *Op, column string) error {
 	if column == "tombstone" {
 		m.tombstoned[e.Name+"/"+op.Row] = true
 	}
-	// The shown value: the newest head by (hlc, device), unless a head
-	// holds the field's winning value (a revoke), which then shows.
+	// Usually op is now the field's only head, and its value is the value.
+	if column != "tombstone" {
+		var v any = op.Value
+		if f, _ := e.Field(op.Field); !f.Sealed && !f.Secret && op.Value != nil {
+			v = string(op.Value)
+		}
+		res, err := m.exec(fmt.Sprintf(`UPDATE %s SET %s = ?1 WHERE id = ?2 AND NOT EXISTS (
+			SELECT 1 FROM heads WHERE entity = ?3 AND row_id = ?2 AND field = ?4 AND NOT (device = ?5 AND seq = ?6))`,
+			e.Table, quote(column)), v, op.Row, op.Entity, op.Field, op.Device, op.Seq)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return m.updateDeleted(e, op.Row, false)
+		}
+	}
+	// Otherwise the shown value is the newest head by (hlc, device), unless
+	// a head holds the field's winning value (a revoke), which then shows.
 	wins := ""
 	if f, ok := e.Field(op.Field); ok {
 		wins = f.Wins

@@ -127,7 +127,7 @@ func open(ctx context.Context, dir string, opt Options, create bool) (*Store, er
 		s.kdf = *opt.KDF
 	}
 	path := filepath.Join(dir, DBFile)
-	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_txlock=immediate&_busy_timeout=10000&_synchronous=NORMAL"
+	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_txlock=immediate&_busy_timeout=10000&_synchronous=NORMAL&_cache_size=-16384"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
