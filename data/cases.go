@@ -19,7 +19,7 @@ type CaseRecord struct {
 	Hidden []string
 }
 
-// caseFieldGroups says which permission each case or person field needs to
+// caseFieldAction says which permission each case or person field needs to
 // change, beyond seeing the case at all.
 var caseFieldAction = map[string]Action{
 	"coach": ActDispatch,
