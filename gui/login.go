@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -100,11 +101,11 @@ func (s *loginScreen) onSubmit() {
 func (s *loginScreen) onResult(sess *data.Session, err error) {
 	a := s.app
 	if err == nil && s.user != nil && sess.User.ID != s.user.ID {
-		err = data.Errorf(data.EAUTH, "wrong user name or password")
+		err = data.ErrWrongLogin
 	}
 	if err != nil {
 		text := a.errorText(err)
-		if data.ErrorCode(err) == data.EAUTH && data.ErrorMessage(err) == "wrong user name or password" {
+		if errors.Is(err, data.ErrWrongLogin) {
 			text = lang.L("Wrong user name or password")
 			if s.user != nil {
 				text = lang.L("Wrong password")
