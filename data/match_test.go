@@ -1,22 +1,18 @@
 package data_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"connectpoint/assets"
 	"connectpoint/data"
 )
 
+// loadZIPs returns the census ZIP centroids the application embeds.
 func loadZIPs(t testing.TB) *data.ZIPTable {
 	t.Helper()
-	f, err := os.Open("../../shared/data/geo/us-zcta-centroids.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := data.LoadZIPs(f)
+	z, err := assets.ZIPs()
 	if err != nil {
 		t.Fatal(err)
 	}
