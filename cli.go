@@ -36,6 +36,12 @@ Commands:
   case list [--status open|placed|closed] [--json]
   coach add NAME [--phone P] [--languages en,es]
   coach list [--json]
+  facility import FILE [--format auto|findtreatment|samhsa-2017|hsds|csv] [--dry-run]
+  facility list [--state ST] [--json]
+  facility match [--case ID] [--level L] [--payment P] [--gender G] [--near ZIP|LAT,LON]
+                 [--moud M] [--limit N] [--json]
+                                            treatment slots that fit, best first, with why
+  facility avail ID --open N [--note TEXT]  report open slots
   export --json [--out FILE]                the whole logical state, canonical JSON
   audit list [--json]                       the audit trail
 
@@ -44,7 +50,7 @@ Global flags:
   --user NAME  log in as NAME (env CONNECTPOINT_USER); the password comes from
                CONNECTPOINT_PASSWORD, else it is asked on the terminal
 
-A case ID may be given whole or as the six characters shown in lists.
+A case or facility ID may be given whole or as the six characters shown in lists.
 Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
 `
 
@@ -146,9 +152,14 @@ func (c *cli) dispatch() int {
 	}
 }
 
-// message is the one line a person reads for err.
+// message is the one line a person reads for err. The command line is for
+// administrators, so an internal error keeps its detail (which never holds
+// personal data); the window shows only "Internal error".
 func message(err error) string {
 	msg := data.ErrorMessage(err)
+	if msg == "Internal error" {
+		msg += ": " + err.Error()
+	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }
 
@@ -204,7 +215,7 @@ func (c *cli) login() (*data.Store, *data.Session, error) {
 	return s, sess, nil
 }
 
-var errNoTerminal = errors.New("no terminal to ask on: set the environment variable instead (see connectpoint --help)")
+var errNoTerminal = data.Errorf(data.EINVALID, "no terminal to ask on: set the environment variable instead (see connectpoint --help)")
 
 // ask reads a line from the terminal; secret lines are not echoed.
 func (c *cli) ask(prompt string, secret bool) (string, error) {
