@@ -26,6 +26,7 @@ var caseFieldAction = map[string]Action{
 	"level": ActAssess, "asam_edition": ActAssess, "moud": ActAssess, "needs": ActAssess,
 	"assessed_at": ActAssess, "assessed_by": ActAssess,
 	"facility": ActPlace, "placed_at": ActPlace, "transport": ActPlace, "placed_by": ActPlace,
+	"checkin_plan": ActPlace,
 }
 
 // placementFields are hidden from roles without ActPlacementView.
@@ -273,6 +274,17 @@ var boolFields = map[string]bool{"pregnant": true, "veteran": true, "mental_heal
 // timeFields are instants.
 var timeFields = map[string]bool{"opened_at": true, "assessed_at": true, "placed_at": true, "closed_at": true}
 
+// normalizers check fields whose text has a form of its own.
+var normalizers = map[string]func(string) (string, error){
+	"checkin_plan": func(v string) (string, error) {
+		days, err := ParsePlan(v)
+		if err != nil {
+			return "", err
+		}
+		return FormatPlan(days), nil
+	},
+}
+
 // normalizeValue turns what a person typed into the stored text of field
 // name, or says what is wrong with it.
 func normalizeValue(name, v string, now time.Time) (string, error) {
@@ -316,6 +328,8 @@ func normalizeValue(name, v string, now time.Time) (string, error) {
 		}
 		sort.Strings(out)
 		return strings.Join(out, ","), nil
+	case normalizers[name] != nil:
+		return normalizers[name](v)
 	case name == "level":
 		return strings.ToUpper(v), nil
 	case name == "channel", name == "insurance", name == "status", name == "gender", name == "moud", name == "eligible", name == "transport":
