@@ -453,8 +453,10 @@ var hsdsPhrases = []struct {
 	{"sliding fee", []string{"SS"}},
 	{"sliding scale", []string{"SS"}},
 	{"payment assistance", []string{"PA"}},
-	{"free of charge", []string{"NP"}},
-	{"at no cost", []string{"NP"}},
+	// "Free" is usually "free for those who cannot pay": payment
+	// assistance, not "no payment accepted".
+	{"free of charge", []string{"PA"}},
+	{"at no cost", []string{"PA"}},
 	{"medicaid", []string{"MD"}},
 	{"medicare", []string{"MC"}},
 	{"private insurance", []string{"PI"}},
@@ -463,7 +465,7 @@ var hsdsPhrases = []struct {
 	{"veterans", []string{"VET"}},
 }
 
-var negations = []string{"no", "not", "don't", "doesn't", "cannot", "can't", "without", "except", "excluding"}
+var negations = []string{"no", "not", "don't", "doesn't", "cannot", "can't", "except", "excluding", "never"}
 
 // hsdsCodes finds our codes in the free text of an HSDS service.
 func hsdsCodes(texts ...string) []string {

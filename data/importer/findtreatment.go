@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"connectpoint/data"
 )
@@ -172,6 +173,9 @@ func readFTRows(ctx context.Context, name string, dec *json.Decoder, lc *lineCou
 		if err := dec.Decode(&raw); err != nil {
 			return jsonErr(err)
 		}
+		if !utf8.Valid(raw) {
+			return invalid("%s line %d: not UTF-8 text; JSON must be UTF-8 (save the export again as UTF-8)", name, line+invalidLineOffset(raw))
+		}
 		c.res.Rows++
 		var row ftRow
 		if err := json.Unmarshal(raw, &row); err != nil {
@@ -232,4 +236,10 @@ func (c *collector) parseLatLon(line int, slat, slon string) (float64, float64) 
 		return 0, 0
 	}
 	return lat, lon
+}
+
+// invalidLineOffset counts the lines in b before its first byte that is not
+// UTF-8.
+func invalidLineOffset(b []byte) int {
+	return max(firstInvalidUTF8(b)-1, 0)
 }

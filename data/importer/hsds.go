@@ -245,10 +245,10 @@ func (h *hsds) build(ctx context.Context) error {
 	h.phones.each(func(r tableRow) {
 		p := hsdsPhone{number: h.phones.get(r, "number"), ext: h.phones.get(r, "extension"),
 			kind: strings.ToLower(h.phones.get(r, "type")), desc: strings.ToLower(h.phones.get(r, "description"))}
-		for _, k := range []string{"location_id:loc:", "service_at_location_id:sal:", "service_id:svc:", "organization_id:org:"} {
-			col, prefix, _ := strings.Cut(k, ":")
-			if id := h.phones.get(r, col); id != "" {
-				phonesBy[prefix+":"+id] = append(phonesBy[prefix+":"+id], p)
+		for _, k := range []struct{ col, prefix string }{{"location_id", "loc:"}, {"service_at_location_id", "sal:"},
+			{"service_id", "svc:"}, {"organization_id", "org:"}} {
+			if id := h.phones.get(r, k.col); id != "" {
+				phonesBy[k.prefix+id] = append(phonesBy[k.prefix+id], p)
 				return // the most specific link only
 			}
 		}
@@ -326,7 +326,8 @@ func (h *hsds) build(ctx context.Context) error {
 		f.Services = append(f.Services, langsBy["location_id:"+id]...)
 		for _, s := range svcAt[id] {
 			sr := svc[s]
-			f.Services = append(f.Services, hsdsCodes(h.services.get(sr, "name"), h.services.get(sr, "alternate_name"), h.services.get(sr, "description"))...)
+			f.Services = append(f.Services, hsdsCodes(h.services.get(sr, "name"), h.services.get(sr, "alternate_name"),
+				h.services.get(sr, "description"), h.services.get(sr, "fees_description"), h.services.get(sr, "eligibility_description"))...)
 			f.Services = append(f.Services, langsBy["service_id:"+s]...)
 			if f.Website == "" {
 				f.Website = h.services.get(sr, "url")
