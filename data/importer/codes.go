@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -492,19 +491,18 @@ func hsdsCodes(texts ...string) []string {
 	return out
 }
 
-// sortedSet returns the codes sorted without duplicates or blanks.
+// sortedSet sorts codes in place and drops duplicates and blanks.
 func sortedSet(codes []string) []string {
 	if len(codes) == 0 {
 		return nil
 	}
-	out := slices.Clone(codes)
-	sort.Strings(out)
-	out = slices.Compact(out)
-	if out[0] == "" {
-		out = out[1:]
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	if codes[0] == "" {
+		codes = codes[1:]
 	}
-	if len(out) == 0 {
+	if len(codes) == 0 {
 		return nil
 	}
-	return out
+	return codes
 }

@@ -120,6 +120,7 @@ func readCSV(ctx context.Context, name string, text []byte, mapping map[string]s
 		return nil, invalid("%s line 1: missing columns: %s (the header has: %s)", name, strings.Join(missing, "; "), strings.Join(header, ", "))
 	}
 	c := newCollector()
+	c.res.Facilities = make([]Facility, 0, bytes.Count(text, []byte("\n")))
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -202,7 +203,15 @@ func normCode(s string) string {
 
 // parseTime reads RFC 3339 times and plain dates (taken as UTC midnight).
 func parseTime(s string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", "01/02/2006"} {
+	if len(s) == 10 {
+		for _, layout := range []string{"2006-01-02", "01/02/2006"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
+		}
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), true
 		}

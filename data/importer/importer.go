@@ -25,7 +25,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -456,7 +455,7 @@ func (c *collector) add(f Facility, line int) (string, bool) {
 	if f.VerifiedAt.After(first.VerifiedAt) {
 		first.VerifiedAt = f.VerifiedAt
 	}
-	first.Services = sortedSet(append(slices.Clone(first.Services), f.Services...))
+	first.Services = sortedSet(append(first.Services, f.Services...))
 	return f.Key, true
 }
 
