@@ -469,27 +469,51 @@ var negations = []string{"no", "not", "don't", "doesn't", "cannot", "can't", "ex
 // hsdsCodes finds our codes in the free text of an HSDS service.
 func hsdsCodes(texts ...string) []string {
 	var out []string
+	var padded strings.Builder
 	for _, t := range texts {
-		for _, sentence := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return r == '.' || r == ';' || r == '!' || r == '?' || r == '\n' }) {
-			ws := strings.Fields(strings.Map(func(r rune) rune {
-				if r == ',' || r == '(' || r == ')' || r == ':' || r == '"' || r == '/' {
-					return ' '
-				}
-				return r
-			}, sentence))
-			if slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(negations, w) }) {
+		if t == "" {
+			continue
+		}
+		for _, sentence := range strings.FieldsFunc(strings.ToLower(t), isSentenceEnd) {
+			ws := strings.FieldsFunc(sentence, isWordBreak)
+			if slices.ContainsFunc(ws, isNegation) {
 				continue
 			}
-			padded := " " + strings.Join(ws, " ") + " "
-			for _, p := range hsdsPhrases {
-				if strings.Contains(padded, " "+p.phrase+" ") {
-					out = append(out, p.codes...)
+			padded.Reset()
+			padded.WriteByte(' ')
+			for _, w := range ws {
+				padded.WriteString(w)
+				padded.WriteByte(' ')
+			}
+			p := padded.String()
+			for i, ph := range hsdsPhrases {
+				if strings.Contains(p, hsdsPadded[i]) {
+					out = append(out, ph.codes...)
 				}
 			}
 		}
 	}
 	return out
 }
+
+func isSentenceEnd(r rune) bool {
+	return r == '.' || r == ';' || r == '!' || r == '?' || r == '\n'
+}
+
+func isWordBreak(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\r' || r == ',' || r == '(' || r == ')' || r == ':' || r == '"' || r == '/'
+}
+
+func isNegation(w string) bool { return slices.Contains(negations, w) }
+
+// hsdsPadded holds each phrase with a space on either side.
+var hsdsPadded = func() []string {
+	out := make([]string, len(hsdsPhrases))
+	for i, p := range hsdsPhrases {
+		out[i] = " " + p.phrase + " "
+	}
+	return out
+}()
 
 // sortedSet sorts codes in place and drops duplicates and blanks.
 func sortedSet(codes []string) []string {

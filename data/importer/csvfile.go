@@ -32,9 +32,10 @@ var csvAliases = map[string]string{
 	"url": "website", "codes": "services", "state_province": "state",
 }
 
+var headerReplacer = strings.NewReplacer(" ", "_", "-", "_")
+
 func normHeader(h string) string {
-	h = strings.ToLower(strings.TrimSpace(h))
-	return strings.NewReplacer(" ", "_", "-", "_").Replace(h)
+	return headerReplacer.Replace(strings.ToLower(strings.TrimSpace(h)))
 }
 
 func sniffDelimiter(text []byte) rune {

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -66,23 +67,55 @@ func checkResult(t *testing.T, res *Result, err error) {
 	}
 }
 
-// seedFile adds a real file and its first lines as seeds.
-func seedFile(f *testing.F, path string, lines ...int) {
+// seedLines adds the first lines of a real file as seeds. Seeds are kept
+// to a few rows: whole files are read by the ordinary tests, and as seeds
+// they slow the fuzzer to a crawl (each new input is minimised byte by
+// byte, which for 200 KB takes longer than the whole run).
+func seedLines(f *testing.F, path string, lines ...int) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		f.Fatalf("seed: %v", err)
 	}
-	f.Add(b)
 	all := bytes.SplitAfter(b, []byte("\n"))
 	for _, n := range lines {
-		if n < len(all) {
-			f.Add(bytes.Join(all[:n], nil))
-		}
+		f.Add(bytes.Join(all[:min(n, len(all))], nil))
+	}
+}
+
+// seedRows adds one seed: the header and the given lines of a real file.
+func seedRows(f *testing.F, path string, lines ...int) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatalf("seed: %v", err)
+	}
+	all := bytes.SplitAfter(b, []byte("\n"))
+	seed := slices.Clone(all[0])
+	for _, n := range lines {
+		seed = append(seed, all[n-1]...)
+	}
+	f.Add(seed)
+}
+
+// seedFindTreatment adds the real export cut to its first rows, as JSON.
+func seedFindTreatment(f *testing.F, rows ...int) {
+	b, err := os.ReadFile(ftFile)
+	if err != nil {
+		f.Fatalf("seed: %v", err)
+	}
+	var export map[string]any
+	if err := json.Unmarshal(b, &export); err != nil {
+		f.Fatal(err)
+	}
+	all := export["rows"].([]any)
+	for _, n := range rows {
+		export["rows"] = all[:min(n, len(all))]
+		out, _ := json.MarshalIndent(export, "", " ")
+		f.Add(out)
 	}
 }
 
 func FuzzReadFindTreatment(f *testing.F) {
-	seedFile(f, ftFile, 60, 130, 300)
+	seedFindTreatment(f, 1, 3)
 	f.Add([]byte(`{"page":1,"totalPages":1,"recordCount":1,"rows":[{"frid":"a","name1":"A","zip":"22902","latitude":"38","longitude":"-78","services":[{"f1":"x","f2":"PAY","f3":"Medicaid; Cash or self-payment"}]}]}`))
 	f.Add([]byte(`{"rows":[{"frid":null,"name1":1,"zip":22902.5,"latitude":true,"services":[{"f2":"OL","f3":"German"}]}],"rows":[]}`))
 	f.Add([]byte(`{"rows":[[],{},"x",1,null]}`))
@@ -93,7 +126,11 @@ func FuzzReadFindTreatment(f *testing.F) {
 }
 
 func FuzzReadSAMHSA(f *testing.F) {
-	seedFile(f, samhsaFile, 5, 30, 110)
+	seedLines(f, samhsaFile, 3)
+	seedRows(f, samhsaFile, 15, 100)  // intakes, extensions
+	seedRows(f, samhsaFile, 82, 83)   // the same facility twice
+	seedRows(f, samhsaFile, 439)      // an entry run into Keys
+	seedRows(f, samhsaFile, 449, 426) // ligatures
 	f.Add([]byte("Year,Page,Center_name,Street_address,City,State,Postal_code,Phone,Keys\n" +
 		"2017,1,˛e P˛resholds O˚ce,1 ˛eodore St,Uˇuincy,IL,60000,(630) 555-0100x1 Intakes: (630) 555-0101 (630) 555- 0102x3,SAF SA NP DUCCHC 1 Main Street Aurora, IL 60505 (630) 555-0199 Intake: (630) 555-0198 MHSAF SS\n"))
 	f.Add([]byte("Center_name,Keys,Street_address,City,State,Postal_code,Phone\nA,SAF AH1 2 3 Street X, IL 12345 (111) 111-1111,,,,,\n"))
@@ -127,6 +164,11 @@ func FuzzReadHSDS(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// The package is the fixture cut to its header and first three rows
+	// per file, and the seeds are those cuts: each run reads the whole
+	// package, and the fuzzer minimises every new input in time that grows
+	// with the square of its size, so small files let it get on with
+	// fuzzing.
 	base := fstest.MapFS{}
 	var names []string
 	for _, e := range entries {
@@ -134,7 +176,8 @@ func FuzzReadHSDS(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		base[e.Name()] = &fstest.MapFile{Data: b}
+		lines := bytes.SplitAfter(b, []byte("\n"))
+		base[e.Name()] = &fstest.MapFile{Data: bytes.Join(lines[:min(4, len(lines))], nil)}
 		names = append(names, e.Name())
 	}
 	sort.Strings(names)

@@ -178,12 +178,12 @@ func parseKeys(keys string, depth int) (codes []string, emb *embeddedRow, unknow
 			// "DUCCHC" is DU followed by the next entry's name, CCHC.
 			for l := min(len(t)-1, 5); l >= 1; l-- {
 				if keyCodes[t[:l]] && unicode.IsUpper(rune(t[l])) {
-					if e := parseEmbedded(t[l:] + " " + strings.Join(tokens[i+1:], " ")); e != nil {
+					if e := parseEmbedded(append([]string{t[l:]}, tokens[i+1:]...)); e != nil {
 						return append(codes, t[:l]), e, unknown
 					}
 				}
 			}
-			if e := parseEmbedded(strings.Join(tokens[i:], " ")); e != nil {
+			if e := parseEmbedded(tokens[i:]); e != nil {
 				return codes, e, unknown
 			}
 		}
@@ -198,12 +198,20 @@ var (
 )
 
 // parseEmbedded reads "NAME STREET CITY, ST ZIP PHONE [Intake: PHONE...]
-// KEYS", the shape of a directory entry, or returns nil.
-func parseEmbedded(s string) *embeddedRow {
-	m := embeddedRE.FindStringSubmatch(s)
+// KEYS", the shape of a directory entry, from tokens, or returns nil. Only
+// the first tokens can hold the entry's head; the rest are its keys.
+func parseEmbedded(tokens []string) *embeddedRow {
+	const headTokens = 48
+	rest := ""
+	if len(tokens) > headTokens {
+		rest = " " + strings.Join(tokens[headTokens:], " ")
+		tokens = tokens[:headTokens]
+	}
+	m := embeddedRE.FindStringSubmatch(strings.Join(tokens, " "))
 	if m == nil {
 		return nil
 	}
+	m[6] += rest
 	street, city := splitStreetCity(m[2])
 	if street == "" || city == "" {
 		return nil

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -113,7 +114,9 @@ func hasLigature(s string, table map[rune]string) bool {
 
 // capitalContext says whether a word starting at rs[i] (out holds what is
 // already written) reads as a capitalised word: it is the first word, or
-// the word before or after starts with a capital letter or a digit.
+// the word before or after starts with a capital letter or a digit. Words
+// are looked at up to maxWord runes, so that a long run without spaces
+// costs no more than a short one.
 func capitalContext(rs, out []rune, i int) bool {
 	prev := lastWord(out)
 	if prev == "" {
@@ -123,27 +126,25 @@ func capitalContext(rs, out []rune, i int) bool {
 		return true
 	}
 	// The word after this one.
-	j := i + 1
-	for j < len(rs) && !unicode.IsSpace(rs[j]) {
+	j, stop := i+1, min(len(rs), i+1+maxWord)
+	for j < stop && !unicode.IsSpace(rs[j]) {
 		j++
 	}
-	for j < len(rs) && unicode.IsSpace(rs[j]) {
+	for j < len(rs) && j < stop+maxWord && unicode.IsSpace(rs[j]) {
 		j++
 	}
-	k := j
-	for k < len(rs) && !unicode.IsSpace(rs[k]) {
-		k++
-	}
-	return startsCapital(string(rs[j:k]))
+	return j < len(rs) && startsCapital(string(rs[j]))
 }
+
+const maxWord = 64
 
 func lastWord(out []rune) string {
 	end := len(out)
-	for end > 0 && !unicode.IsLetter(out[end-1]) && !unicode.IsDigit(out[end-1]) {
+	for end > 0 && len(out)-end < maxWord && !unicode.IsLetter(out[end-1]) && !unicode.IsDigit(out[end-1]) {
 		end--
 	}
 	start := end
-	for start > 0 && !unicode.IsSpace(out[start-1]) {
+	for start > 0 && end-start < maxWord && !unicode.IsSpace(out[start-1]) {
 		start--
 	}
 	return string(out[start:end])
@@ -401,12 +402,17 @@ func firstInvalidUTF8(b []byte) int {
 type lineCounter struct {
 	r    interface{ Read([]byte) (int, error) }
 	buf  []byte
-	base int64 // offset of buf[0]
+	pos  int   // buf[:pos] is counted already
+	base int64 // offset of buf[pos]
 	line int   // line at base, 1-based
 }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
+	if c.pos > 0 && c.pos >= len(c.buf)/2 { // drop what is counted, now and then
+		c.buf = append(c.buf[:0], c.buf[c.pos:]...)
+		c.pos = 0
+	}
 	c.buf = append(c.buf, p[:n]...)
 	return n, err
 }
@@ -414,27 +420,17 @@ func (c *lineCounter) Read(p []byte) (int, error) {
 // lineAt returns the line of offset off (which never goes backwards), after
 // skipping white space and commas: the line where the next value starts.
 func (c *lineCounter) lineAt(off int64) int {
-	k := int(off - c.base)
-	if k < 0 {
-		k = 0
+	end := c.pos + int(min(max(off-c.base, 0), int64(len(c.buf)-c.pos)))
+	for end < len(c.buf) && (c.buf[end] == ' ' || c.buf[end] == '\t' || c.buf[end] == '\r' || c.buf[end] == '\n' || c.buf[end] == ',') {
+		end++
 	}
-	if k > len(c.buf) {
-		k = len(c.buf)
-	}
-	for k < len(c.buf) && (c.buf[k] == ' ' || c.buf[k] == '\t' || c.buf[k] == '\r' || c.buf[k] == '\n' || c.buf[k] == ',') {
-		k++
-	}
-	for _, b := range c.buf[:k] {
-		if b == '\n' {
-			c.line++
-		}
-	}
-	c.base += int64(k)
-	c.buf = append(c.buf[:0], c.buf[k:]...)
+	c.line += bytes.Count(c.buf[c.pos:end], []byte{'\n'})
+	c.base += int64(end - c.pos)
+	c.pos = end
 	return c.line
 }
 
 // endLine is the line of the last byte read so far.
 func (c *lineCounter) endLine() int {
-	return c.lineAt(c.base + int64(len(c.buf)))
+	return c.lineAt(c.base + int64(len(c.buf)-c.pos))
 }
