@@ -310,16 +310,19 @@ func (h *hsds) build(ctx context.Context) error {
 		}
 		f.Lat, f.Lon = c.parseLatLon(r.line, h.locs.get(r, "latitude"), h.locs.get(r, "longitude"))
 
+		// Candidates from the most to the least specific link; a few of
+		// each are plenty.
 		var cands []hsdsPhone
-		cands = append(cands, phonesBy["loc:"+id]...)
-		for _, s := range salOf[id] {
-			cands = append(cands, phonesBy["sal:"+s]...)
+		some := func(ps []hsdsPhone) { cands = append(cands, ps[:min(len(ps), 8)]...) }
+		some(phonesBy["loc:"+id])
+		for _, s := range salOf[id][:min(len(salOf[id]), 8)] {
+			some(phonesBy["sal:"+s])
 		}
-		for _, s := range svcAt[id] {
-			cands = append(cands, phonesBy["svc:"+s]...)
+		for _, s := range svcAt[id][:min(len(svcAt[id]), 8)] {
+			some(phonesBy["svc:"+s])
 		}
 		if hasOrg {
-			cands = append(cands, phonesBy["org:"+h.orgs.get(o, "id")]...)
+			some(phonesBy["org:"+h.orgs.get(o, "id")])
 		}
 		f.Phone, f.IntakePhone = pickPhones(cands)
 

@@ -745,3 +745,35 @@ func TestKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestLargeRows makes sure that what would be quadratic in a row's or a
+// file's size is not: each case would take minutes if it were.
+func TestLargeRows(t *testing.T) {
+	const samhsaHeader = "Year,Page,Center_name,Street_address,City,State,Postal_code,Phone,Keys\n"
+	tests := []struct {
+		name, file string
+		input      string
+		facilities int
+	}{
+		{"ManyJSONRows", "many.json", `{"rows": [` + strings.Repeat(`{"name1": "A", "zip": "22902", "street1": "1 Main St"},`+"\n", 100000) +
+			`{"name1": "B", "zip": "22902"}]}`, 2},
+		{"LongLigatureRun", "lig.csv", samhsaHeader + "2017,1,A" + strings.Repeat("˝", 200000) + ",1 Main St,Aurora,IL,60505,,SAF\n", 1},
+		// Entries run into Keys are followed 8 deep; all are "X" at the same
+		// address, so one facility besides A.
+		{"LongKeys", "keys.csv", samhsaHeader + "2017,1,A,1 Main St,Aurora,IL,60505,,\"" +
+			strings.Repeat("SAF X 1 Main Street Aurora, IL 60505 (630) 555-0100 ", 20000) + "\"\n", 2},
+		{"LongPhone", "phone.csv", samhsaHeader + "2017,1,A,1 Main St,Aurora,IL,60505,(630) 555-0100 Intakes: " +
+			strings.Repeat("(630) 555-0101 ", 50000) + ",SAF\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := readBytes(t, tt.file, []byte(tt.input), Auto, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Facilities) != tt.facilities {
+				t.Errorf("%d facilities, want %d", len(res.Facilities), tt.facilities)
+			}
+		})
+	}
+}
