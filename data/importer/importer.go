@@ -402,7 +402,6 @@ type peekReader struct {
 	r    io.Reader
 	head []byte
 	size int
-	done bool
 }
 
 func newPeekReader(r io.Reader, size int) *peekReader { return &peekReader{r: r, size: size} }
