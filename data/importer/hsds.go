@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"math"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -403,9 +402,9 @@ func (h *hsds) readCapacity(svcAt, locsOf map[string][]string, keyOf map[string]
 	type figure struct {
 		n       int
 		updated time.Time
-		line    int
 	}
 	best := map[[2]string]figure{} // service, unit
+	var order [][2]string          // the keys of best as first seen
 	for _, r := range h.capacity.rows {
 		s, unit := h.capacity.get(r, "service_id"), h.capacity.get(r, "unit_id")
 		locs := locsOf[s]
@@ -434,16 +433,15 @@ func (h *hsds) readCapacity(svcAt, locsOf map[string][]string, keyOf map[string]
 			continue
 		}
 		k := [2]string{s, unit}
-		if prev, ok := best[k]; !ok || t.After(prev.updated) {
-			best[k] = figure{n: int(v), updated: t, line: r.line}
+		prev, seen := best[k]
+		if !seen {
+			order = append(order, k)
+		}
+		if !seen || t.After(prev.updated) {
+			best[k] = figure{n: int(v), updated: t}
 		}
 	}
-	keys := make([][2]string, 0, len(best))
-	for k := range best {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return best[keys[i]].line < best[keys[j]].line })
-	for _, k := range keys {
+	for _, k := range order {
 		fig := best[k]
 		key, ok := keyOf[locsOf[k[0]][0]]
 		if !ok {
