@@ -43,6 +43,9 @@ Commands:
                                             treatment slots that fit, best first, with why
   facility avail ID --open N [--note TEXT]  report open slots
   export --json [--out FILE]                the whole logical state, canonical JSON
+  demo                                      a realistic demo program in a new data folder; users
+                                            admin, officer, coach, coordinator, all with the password
+                                            from CONNECTPOINT_PASSWORD (else one is made and printed)
   audit list [--json]                       the audit trail
 
 Global flags:
@@ -110,19 +113,24 @@ func parseGlobal(args []string, getenv func(string) string, stdin io.Reader, std
 // commands maps a command (and subcommand) to its handler.
 func (c *cli) commands() map[string]func([]string) error {
 	return map[string]func([]string) error{
-		"version":    c.cmdVersion,
-		"help":       c.cmdHelp,
-		"init":       c.cmdInit,
-		"user add":   c.cmdUserAdd,
-		"case new":   c.cmdCaseNew,
-		"case set":   c.cmdCaseSet,
-		"case note":  c.cmdCaseNote,
-		"case show":  c.cmdCaseShow,
-		"case list":  c.cmdCaseList,
-		"coach add":  c.cmdCoachAdd,
-		"coach list": c.cmdCoachList,
-		"export":     c.cmdExport,
-		"audit list": c.cmdAuditList,
+		"version":         c.cmdVersion,
+		"help":            c.cmdHelp,
+		"init":            c.cmdInit,
+		"user add":        c.cmdUserAdd,
+		"case new":        c.cmdCaseNew,
+		"case set":        c.cmdCaseSet,
+		"case note":       c.cmdCaseNote,
+		"case show":       c.cmdCaseShow,
+		"case list":       c.cmdCaseList,
+		"coach add":       c.cmdCoachAdd,
+		"coach list":      c.cmdCoachList,
+		"export":          c.cmdExport,
+		"demo":            c.cmdDemo,
+		"facility import": c.cmdFacilityImport,
+		"facility list":   c.cmdFacilityList,
+		"facility match":  c.cmdFacilityMatch,
+		"facility avail":  c.cmdFacilityAvail,
+		"audit list":      c.cmdAuditList,
 	}
 }
 
