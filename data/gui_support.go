@@ -149,3 +149,20 @@ func (sess *Session) RecordPrint(ctx context.Context, caseID, what string) error
 		return sess.audit(w, "print", EntCase, caseID, what)
 	})
 }
+
+// CaseLine returns the list line of one case: what a list shows of it,
+// its clock and what it waits for, without opening (or auditing) the
+// full record. An officer's line has no level of care, as in ListCases.
+func (sess *Session) CaseLine(ctx context.Context, id string) (*CaseSummary, error) {
+	c, p, err := sess.caseAccess(ctx, ActCaseList, id)
+	if err != nil {
+		return nil, err
+	}
+	s := &CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: DisplayName(p.First, p.Last, p.Alias),
+		Status: c.Status, Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
+		OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, WaitingFor: waitingFor(c), Review: c.Review}
+	if !sess.Can(ActPlacementView) {
+		s.Level = ""
+	}
+	return s, nil
+}

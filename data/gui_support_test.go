@@ -144,3 +144,33 @@ func TestRecordPrint(t *testing.T) {
 		t.Errorf("%d prints audited, want 2", n)
 	}
 }
+
+func TestCaseLine(t *testing.T) {
+	p := newProgram(t)
+	id := p.newCase(t, "Daniel", "Reyes")
+	officer := p.sessions[data.RoleOfficer]
+	if _, err := officer.LogDispatch(ctx, data.DispatchAttempt{CaseID: id, Coach: p.coachID, Response: "accepted"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.sessions[data.RoleCoach].Assess(ctx, id, data.Assessment{Level: "3.5"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		role  data.Role
+		level string
+	}{{data.RoleOfficer, ""}, {data.RoleCoach, "3.5"}} {
+		t.Run(string(c.role), func(t *testing.T) {
+			l, err := p.sessions[c.role].CaseLine(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Display != "Daniel R." || l.WaitingFor != "bed" || l.Level != c.level || l.Coach != p.coachID {
+				t.Errorf("line %+v", l)
+			}
+		})
+	}
+	other := p.newCase(t, "Maria", "Santos")
+	if _, err := p.sessions[data.RoleCoach].CaseLine(ctx, other); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Errorf("coach reads a case not theirs: %v", err)
+	}
+}

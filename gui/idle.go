@@ -185,6 +185,7 @@ type appShortcut struct {
 func (a *App) shortcuts() []appShortcut {
 	return []appShortcut{
 		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, a.onFind},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, a.onNewIntake},
 	}
 }
 
