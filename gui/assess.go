@@ -54,6 +54,7 @@ func newAssessScreen(a *App, sess *data.Session, id string) *assessScreen {
 	s.needs.SetPlaceHolder(lang.L("What else matters for a placement: no phone, a dog, childcare, court date… (Shift+Enter saves)"))
 	s.needs.OnSubmitted = func(string) { s.onSave() }
 	s.needs.onEscape = s.onCancel
+	s.needs.keys = k
 	s.who.TextStyle.Bold = true
 
 	s.save = primary(lang.L("Save assessment"), theme.ConfirmIcon(), s.onSave)
@@ -66,7 +67,8 @@ func newAssessScreen(a *App, sess *data.Session, id string) *assessScreen {
 	)
 	top := container.NewVBox(container.NewHBox(back, heading(lang.L("Assessment")), layout.NewSpacer(), s.who), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), s.problem, container.NewHBox(layout.NewSpacer(), s.save))
-	s.view = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(form))
+	s.keys.scroll = container.NewVScroll(form)
+	s.view = container.NewBorder(top, bottom, nil, nil, s.keys.scroll)
 	return s
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -171,13 +172,17 @@ func (s *caseScreen) onBack() { s.app.shell.back() }
 func (s *caseScreen) showTimeline(events []data.TimelineEvent) {
 	now := s.app.now()
 	s.timeline.RemoveAll()
+	pad := 2 * theme.InnerPadding()
+	timeW := fyne.MeasureText("12/31 23:59", theme.TextSize(), fyne.TextStyle{Bold: true}).Width + pad
+	whoW := fyne.MeasureText("Carla Brown-Smith", theme.TextSize(), fyne.TextStyle{Italic: true}).Width + pad
 	for _, e := range events {
 		at := widget.NewLabel(timeText(e.At, now))
 		at.TextStyle.Bold = true
 		who := widget.NewLabel(e.Who)
-		who.Importance = widget.LowImportance
+		who.TextStyle.Italic = true
+		who.Truncation = fyne.TextTruncateEllipsis
 		what := sentence(e.What)
-		s.timeline.Add(container.NewBorder(nil, nil, container.New(columns{70, 120}, at, who), nil, what))
+		s.timeline.Add(container.NewBorder(nil, nil, container.New(columns{timeW, whoW}, at, column(whoW, who)), nil, what))
 	}
 	s.timeline.Refresh()
 }
@@ -240,7 +245,7 @@ func (s *caseScreen) nextStep() (title, facts, button, note string, action func(
 		}
 		return title, facts, "", "", nil
 	case c.Eligible == "no":
-		return lang.L("Not eligible: refer elsewhere"), strings.Join(s.screenedOut(), " · "), "", "", nil
+		return lang.L("Not eligible: refer elsewhere"), strings.Join(s.screenedOut(), " · "), "", eligibilityAdvice(c.MedicalEmergency, c.Warrant, c.DVCharge, c.Danger), nil
 	case c.Coach == "":
 		tried := 0
 		for _, d := range s.dispatches {
@@ -276,7 +281,14 @@ func (s *caseScreen) nextStep() (title, facts, button, note string, action func(
 		}
 		return lang.L("Waiting for the coach's assessment"), coachName, "", "", nil
 	case "bed":
-		facts = joinDot(lang.L("level {{.Level}}", map[string]string{"Level": c.Level}), insuranceName(c.Insurance, c.Payer), genderName(s.rec.Person.Gender))
+		var also []string
+		if c.Pregnant {
+			also = append(also, lang.L("pregnant"))
+		}
+		if c.Veteran {
+			also = append(also, lang.L("veteran"))
+		}
+		facts = joinDot(append([]string{lang.L("level {{.Level}}", map[string]string{"Level": c.Level}), insuranceName(c.Insurance, c.Payer), genderName(s.rec.Person.Gender)}, also...)...)
 		if sess.Can(data.ActPlace) && s.mine() {
 			return lang.L("Next: find a bed"), facts, lang.L("Find a bed"), "", s.onFindBed
 		}
@@ -478,7 +490,18 @@ func phoneRow(a *App, number string) fyne.CanvasObject {
 	l := widget.NewLabel(number)
 	l.SizeName = theme.SizeNameHeadingText
 	l.TextStyle.Monospace = true
-	l.Selectable = true
+	return phoneWith(a, number, l)
+}
+
+// bigPhoneRow is the number of the one call to make now: larger still.
+func bigPhoneRow(a *App, number string) fyne.CanvasObject {
+	t := canvas.NewText(number, theme.Color(theme.ColorNameForeground))
+	t.TextSize = theme.TextHeadingSize() * 1.6
+	t.TextStyle = fyne.TextStyle{Monospace: true}
+	return phoneWith(a, number, container.NewPadded(t))
+}
+
+func phoneWith(a *App, number string, l fyne.CanvasObject) fyne.CanvasObject {
 	copied := widget.NewLabel("")
 	copied.Importance = widget.LowImportance
 	btn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {

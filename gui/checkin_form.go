@@ -106,6 +106,7 @@ func newCheckInForm(a *App, sess *data.Session, id string) *checkInForm {
 	rows := []fyne.CanvasObject{sentence(lang.L("Each statement from 1 (strongly disagree) to 6 (strongly agree). Answer all ten, or none."))}
 	for i, item := range barcItems() {
 		c := a.newChoice(scores, scores, k)
+		c.oneRow = true
 		c.OnChanged = func(string) { s.showBARC() }
 		s.barc = append(s.barc, c)
 		rows = append(rows, container.NewBorder(nil, nil, nil, c, sentence(strconv.Itoa(i+1)+". "+item)))
@@ -125,6 +126,7 @@ func newCheckInForm(a *App, sess *data.Session, id string) *checkInForm {
 	s.notes.SetPlaceHolder(lang.L("Notes (Shift+Enter saves)"))
 	s.notes.OnSubmitted = func(string) { s.onSave() }
 	s.notes.onEscape = s.onCancel
+	s.notes.keys = k
 	s.nextDue = newField(lang.L("Next check-in due"), k.wire(a.newEntry()))
 
 	s.reachedOnly = container.NewVBox(
@@ -137,16 +139,17 @@ func newCheckInForm(a *App, sess *data.Session, id string) *checkInForm {
 	s.reachedOnly.Hide()
 	form := container.NewVBox(
 		labelled(lang.L("Reached?"), s.reached, s.reachP),
-		container.NewGridWithColumns(3, s.attempts.box, labelled(lang.L("How"), s.method, nil)),
+		container.NewBorder(nil, nil, column(110, s.attempts.box), nil, labelled(lang.L("How"), s.method, nil)),
 		s.reachedOnly,
 		labelled(lang.L("Notes"), s.notes, nil),
-		container.NewGridWithColumns(3, s.nextDue.box),
+		container.NewHBox(column(200, s.nextDue.box)),
 	)
 	s.save = primary(lang.L("Save check-in"), theme.ConfirmIcon(), s.onSave)
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), s.onCancel)
 	top := container.NewVBox(container.NewHBox(back, heading(lang.L("Check-in")), layout.NewSpacer(), s.title), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), s.problem, container.NewHBox(layout.NewSpacer(), s.save))
-	s.view = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(form))
+	s.keys.scroll = container.NewVScroll(form)
+	s.view = container.NewBorder(top, bottom, nil, nil, s.keys.scroll)
 	return s
 }
 

@@ -87,7 +87,7 @@ func (s *checkInsScreen) row(d *data.DueCheckIn, now time.Time) fyne.CanvasObjec
 	case data.CheckInDue:
 		date.Importance, when.Importance = widget.WarningImportance, widget.WarningImportance
 	default:
-		date.Importance, when.Importance = widget.LowImportance, widget.LowImportance
+		when.TextStyle.Bold = false
 	}
 	who := widget.NewLabel(joinDot(d.Display, lang.L("case {{.Short}}", map[string]string{"Short": d.Short})))
 	who.TextStyle.Bold = true
@@ -97,7 +97,8 @@ func (s *checkInsScreen) row(d *data.DueCheckIn, now time.Time) fyne.CanvasObjec
 		record.Importance = widget.HighImportance
 	}
 	open := widget.NewButton(lang.L("Open case"), func() { s.app.openCase(due.CaseID) })
-	return container.NewBorder(nil, nil, container.New(columns{150, 150}, date, when), container.NewHBox(open, record), who)
+	dateW := fyne.MeasureText("Wed 12/31", theme.TextHeadingSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
+	return container.NewBorder(nil, nil, container.New(columns{dateW, 220}, date, when), container.NewHBox(open, record), who)
 }
 
 // dueWords is a check-in's day and how late it is: "day 7 · 3 days late".

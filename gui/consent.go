@@ -61,7 +61,7 @@ func newConsentForm(a *App, keys *formKeys, agency string, now time.Time) *conse
 		f.signedByTyped = true
 		f.refreshSummary()
 	}
-	f.signed = a.newCheck(lang.L("The person signed the consent form"), keys)
+	f.signed = a.newCheck(lang.L("The person signed"), keys)
 	f.edit = widget.NewButtonWithIcon(lang.L("Change the wording"), theme.DocumentCreateIcon(), f.onEdit)
 	f.print = widget.NewButtonWithIcon(lang.L("Print consent form"), theme.DocumentPrintIcon(), f.onPrint)
 	f.printed.Hide()
@@ -71,12 +71,15 @@ func newConsentForm(a *App, keys *formKeys, agency string, now time.Time) *conse
 		f.expires.box, f.event.box)
 	f.details.Hide()
 	f.summary.TextStyle.Italic = true
+	signer := widget.NewLabel(lang.L("Signed by"))
+	signer.TextStyle.Bold = true
 	f.view = container.NewVBox(
 		f.summary,
-		container.NewHBox(f.edit, f.print),
 		f.details,
+		container.NewHBox(f.edit, f.print),
 		f.printed,
-		container.NewGridWithColumns(2, f.signedBy.box, container.NewVBox(widget.NewLabel(""), f.signed)),
+		container.NewBorder(nil, nil, signer, f.signed, f.signedBy.entry),
+		f.signedBy.problem,
 	)
 	f.refreshSummary()
 	return f
@@ -107,9 +110,8 @@ func (f *consentForm) refreshSummary() {
 			until = ev
 		}
 	}
-	f.summary.SetText(lang.L("{{.Discloser}} may share {{.Information}} with {{.Recipient}}, {{.Purpose}}, until {{.Until}}. The person may revoke this at any time.",
-		map[string]string{"Discloser": f.discloser.entry.Text, "Information": f.information.entry.Text,
-			"Recipient": f.recipient.entry.Text, "Purpose": f.purpose.entry.Text, "Until": until}))
+	f.summary.SetText(lang.L("{{.Discloser}} may share the record with {{.Recipient}}, until {{.Until}}; the person may revoke it at any time.",
+		map[string]string{"Discloser": f.discloser.entry.Text, "Recipient": f.recipient.entry.Text, "Until": until}))
 }
 
 // consent reads the form into a consent for caseID, saying beside each

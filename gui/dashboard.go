@@ -143,12 +143,12 @@ func (s *dashboardScreen) showOnCall() {
 		n++
 		name := widget.NewLabel(c.Name)
 		name.TextStyle.Bold = true
-		row := container.NewHBox(name)
+		name.Truncation = fyne.TextTruncateEllipsis
+		var phone fyne.CanvasObject = widget.NewLabel(lang.L("no phone"))
 		if c.Phone != "" {
-			row.Add(phoneRow(a, c.Phone))
+			phone = phoneRow(a, c.Phone)
 		}
-		row.Add(widget.NewLabel(strings.Join(c.Languages, " ")))
-		s.onCall.Add(row)
+		s.onCall.Add(container.New(columns{130, 310}, name, phone, widget.NewLabel(strings.Join(c.Languages, " "))))
 	}
 	if n == 0 {
 		s.onCall.Add(sentence(lang.L("No coach is on call now.")))

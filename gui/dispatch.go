@@ -147,7 +147,7 @@ func (s *dispatchScreen) onShow() {
 func (s *dispatchScreen) rank(cs []data.Coach) []data.Coach {
 	tried := s.tried()
 	score := func(c *data.Coach) []bool {
-		return []bool{c.Active, s.onCall[c.ID], tried[c.ID] == "",
+		return []bool{c.ID == s.line.Coach, c.Active, s.onCall[c.ID], tried[c.ID] == "",
 			s.person.Language != "" && slices.Contains(c.Languages, s.person.Language),
 			s.person.Gender != "" && c.Gender == s.person.Gender, c.LivedExperience}
 	}
@@ -223,9 +223,10 @@ func (s *dispatchScreen) refresh() {
 		}
 		eta := ""
 		if acc.ETAMinutes > 0 {
-			eta = lang.L("expected {{.When}}", map[string]string{"When": timeText(acc.ContactedAt.Add(time.Duration(acc.ETAMinutes)*time.Minute), now)})
+			eta = lang.L("expected about {{.When}}", map[string]string{"When": timeText(acc.ContactedAt.Add(time.Duration(acc.ETAMinutes)*time.Minute), now)})
 		}
-		s.calling.SetText(joinDot(lang.L("accepted {{.When}}", map[string]string{"When": timeText(acc.ContactedAt, now)}), eta))
+		s.calling.SetText(joinDot(lang.L("accepted at {{.When}}", map[string]string{"When": timeText(acc.ContactedAt, now)}), eta) +
+			". " + lang.L("Press Arrived when the coach is with the person."))
 		s.calling.Show()
 		s.arrived.Show()
 		return
@@ -258,7 +259,7 @@ func (s *dispatchScreen) refresh() {
 	}
 	s.callTitle.SetText(lang.L("Call {{.Name}}", map[string]string{"Name": c.Name}) + " · " + onCall)
 	if c.Phone != "" {
-		s.phone.Add(phoneRow(a, c.Phone))
+		s.phone.Add(bigPhoneRow(a, c.Phone))
 	} else {
 		s.phone.Add(sentence(lang.L("No phone on the roster for this coach.")))
 	}
@@ -274,7 +275,7 @@ func (s *dispatchScreen) onTick() {
 	}
 	now := s.app.now()
 	waited := now.Sub(s.callStarted)
-	s.calling.SetText(lang.L("Calling since {{.When}} · {{.Waited}}", map[string]string{
+	s.calling.SetText(lang.L("Calling since {{.When}} ({{.Waited}}). Mark the answer below.", map[string]string{
 		"When": timeText(s.callStarted, now), "Waited": minutesText(int(waited / time.Minute))}))
 	s.calling.Show()
 	if waited < s.wait {
@@ -414,7 +415,7 @@ func (s *dispatchScreen) showRoster() {
 			callBtn.Disable()
 		}
 		answer := widget.NewLabel(responseName(tried[c.ID]))
-		answer.Importance = widget.LowImportance
+		answer.TextStyle.Italic = true
 		s.roster.Add(container.NewBorder(nil, nil, nil, container.NewHBox(answer, callBtn), r))
 	}
 	if len(s.coaches) > 0 && len(s.onCall) == 0 {

@@ -196,7 +196,7 @@ func TestWalkInToFirstCheckIn(t *testing.T) {
 	if !strings.Contains(in.consent.printed.Text, "PDF viewer") {
 		t.Errorf("after print: %q", in.consent.printed.Text)
 	}
-	m.tap(checkBox(t, a, "The person signed the consent form"))
+	m.tap(checkBox(t, a, "The person signed"))
 	m.enter()
 
 	cs, ok := a.shell.page(a.shell.pages.current).(*caseScreen)

@@ -16,17 +16,40 @@ import (
 // The pieces of the workflow's forms, made for the keyboard: every question
 // is one Tab stop, Enter submits the form from anywhere in it, Esc leaves.
 
-// formKeys are what Enter and Esc do in a form.
+// formKeys are what Enter and Esc do in a form, and the form's scroll,
+// which follows the focus as Tab moves it.
 type formKeys struct {
 	submit func()
 	cancel func()
+	scroll *container.Scroll
 }
 
 // wire makes Enter in e submit the form and Esc leave it.
 func (k *formKeys) wire(e *entry) *entry {
 	e.OnSubmitted = func(string) { k.submit() }
 	e.onEscape = k.cancel
+	e.keys = k
 	return e
+}
+
+// reveal scrolls the form so that o, which just got the focus, is in view.
+func (k *formKeys) reveal(o fyne.CanvasObject) {
+	if k == nil || k.scroll == nil || !k.scroll.Visible() {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(k.scroll).Y
+	h, view, pad := o.Size().Height, k.scroll.Size().Height, 2*theme.Padding()
+	off := k.scroll.Offset
+	switch {
+	case y < 0:
+		off.Y += y - pad
+	case y+h > view:
+		off.Y += y + h - view + pad
+	default:
+		return
+	}
+	k.scroll.ScrollToOffset(off)
 }
 
 // key runs what Enter or Esc mean, reporting whether it was one of them.
@@ -70,6 +93,11 @@ func (c *check) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+func (c *check) FocusGained() {
+	c.Check.FocusGained()
+	c.keys.reveal(c)
+}
+
 func (c *check) TypedRune(r rune) {
 	c.app.idle.touch()
 	c.Check.TypedRune(r)
@@ -96,8 +124,9 @@ type choice struct {
 	app      *App
 	values   []string
 	labels   []string
-	selected int // -1: no answer yet
-	vertical bool
+	selected int  // -1: no answer yet
+	vertical bool // one option per line
+	oneRow   bool // all options on one line, never wrapped
 	focused  bool
 	keys     *formKeys
 
@@ -161,9 +190,12 @@ func (c *choice) CreateRenderer() fyne.WidgetRenderer {
 		objs[i] = s
 	}
 	var box *fyne.Container
-	if c.vertical {
+	switch {
+	case c.vertical:
 		box = container.NewVBox(objs...)
-	} else {
+	case c.oneRow:
+		box = container.NewHBox(objs...)
+	default:
 		box = container.New(layout.NewRowWrapLayout(), objs...)
 	}
 	border := canvas.NewRectangle(nil)
@@ -200,6 +232,7 @@ func (r *choiceRenderer) Refresh() {
 func (c *choice) FocusGained() {
 	c.focused = true
 	c.Refresh()
+	c.keys.reveal(c)
 }
 
 func (c *choice) FocusLost() {
@@ -313,7 +346,11 @@ func (r *segRenderer) Layout(size fyne.Size) {
 	r.tick.Move(fyne.NewPos(p, (size.Height-is)/2))
 	r.tick.Resize(fyne.NewSquareSize(is))
 	t := r.text.MinSize()
-	r.text.Move(fyne.NewPos(p+is+theme.Padding(), (size.Height-t.Height)/2))
+	x := p + is + theme.Padding()
+	if r.s.c.selected != r.s.i && !r.s.c.vertical {
+		x = (size.Width - t.Width) / 2 // no tick: the word in the middle
+	}
+	r.text.Move(fyne.NewPos(x, (size.Height-t.Height)/2))
 	r.text.Resize(t)
 }
 
@@ -331,7 +368,7 @@ func (r *segRenderer) Refresh() {
 		r.text.Color = theme.Color(theme.ColorNameForeground)
 		r.tick.Hide()
 	default:
-		r.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+		r.bg.FillColor = theme.Color(theme.ColorNameButton)
 		r.text.Color = theme.Color(theme.ColorNameForeground)
 		r.tick.Hide()
 	}

@@ -68,12 +68,14 @@ func newIntakeScreen(a *App, sess *data.Session) *intakeScreen {
 	s.alias = newField(lang.L("Or alias"), k.wire(a.newEntry()))
 	s.alias.entry.SetPlaceHolder(lang.L("if no name is given"))
 	s.dob = newField(lang.L("Date of birth"), k.wire(a.newEntry()))
-	s.dob.entry.SetPlaceHolder("3/14/86")
+	s.dob.entry.SetPlaceHolder(lang.L("like 3/14/86"))
 	s.phone = newField(lang.L("Phone"), k.wire(a.newEntry()))
-	s.phone.entry.SetPlaceHolder("(630) 555-0142")
+	s.phone.entry.SetPlaceHolder(lang.L("like (630) 555-0142"))
 	s.zip = newField(lang.L("ZIP"), k.wire(a.newEntry()))
-	s.zip.entry.SetPlaceHolder("60540")
-	s.dobHint.Importance = widget.LowImportance
+	s.zip.entry.SetPlaceHolder(lang.L("like 60540"))
+	s.dobHint.Importance = widget.SuccessImportance
+	s.dobHint.Wrapping = fyne.TextWrapWord
+	s.dobHint.Hide()
 	s.dob.box.Add(s.dobHint)
 	for _, f := range []*field{s.first, s.last, s.alias} {
 		f.entry.OnChanged = func(string) { s.onNameChanged() }
@@ -106,7 +108,7 @@ func newIntakeScreen(a *App, sess *data.Session) *intakeScreen {
 		s.substances = append(s.substances, a.newCheck(l, k))
 	}
 	s.substOther = k.wire(a.newEntry())
-	s.substOther.SetPlaceHolder(lang.L("others, separated by commas"))
+	s.substOther.SetPlaceHolder(lang.L("others, with commas"))
 	for _, l := range []string{lang.L("Pregnant"), lang.L("Veteran"), lang.L("Co-occurring mental illness"),
 		lang.L("At risk of withdrawal"), lang.L("Needs housing")} {
 		s.needs = append(s.needs, a.newCheck(l, k))
@@ -143,31 +145,31 @@ func newIntakeScreen(a *App, sess *data.Session) *intakeScreen {
 		labelled(lang.L("Came by"), s.channel, nil),
 		labelled(lang.L("Insurance"), container.NewVBox(s.ins, s.payer), nil),
 	)
-	checks := func(cs []*check) *fyne.Container {
+	checks := func(n int, cs []*check) *fyne.Container {
 		objs := make([]fyne.CanvasObject, len(cs))
 		for i, c := range cs {
 			objs[i] = c
 		}
-		return container.NewGridWithColumns(2, objs...)
+		return container.NewGridWithColumns(n, objs...)
 	}
 	right := container.NewVBox(
-		labelled(lang.L("Substances"), container.NewVBox(checks(s.substances), s.substOther), nil),
-		labelled(lang.L("Urgent needs"), checks(s.needs), nil),
-		labelled(lang.L("Eligibility screen"), container.NewVBox(checks(s.screen), s.advice), nil),
+		labelled(lang.L("Substances"), container.NewGridWithColumns(3, append(checks(3, s.substances).Objects, s.substOther)...), nil),
+		labelled(lang.L("Urgent needs"), checks(2, s.needs), nil),
+		labelled(lang.L("Eligibility screen"), container.NewVBox(checks(2, s.screen), s.advice), nil),
+		widget.NewSeparator(),
+		labelled(lang.L("Consent to share (42 CFR Part 2)"), s.consent.view, nil),
 	)
 	form := container.NewVBox(
 		s.dups,
-		container.NewGridWithColumns(2, person, right),
-		widget.NewSeparator(),
-		subheading(lang.L("Consent to share (42 CFR Part 2)")),
-		s.consent.view,
+		container.NewBorder(nil, nil, nil, column(520, right), person),
 	)
 	top := container.NewVBox(
 		container.NewHBox(heading(lang.L("New intake")), layout.NewSpacer(), s.clock),
 		widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), s.problem,
 		container.NewHBox(clear, layout.NewSpacer(), cancel, s.save))
-	s.view = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(form))
+	s.keys.scroll = container.NewVScroll(form)
+	s.view = container.NewBorder(top, bottom, nil, nil, s.keys.scroll)
 	return s
 }
 
@@ -229,27 +231,33 @@ func (s *intakeScreen) onDOBChanged() {
 
 // onScreenChanged says plainly what to do when the person cannot be taken.
 func (s *intakeScreen) onScreenChanged() {
-	var advice []string
-	if s.screen[3].Checked {
-		advice = append(advice, lang.L("Medical emergency: call 911 / send to the emergency department now."))
-	}
-	if s.screen[0].Checked {
-		advice = append(advice, lang.L("Open warrant: follow your department's warrant procedure; the program cannot take the person now."))
-	}
-	if s.screen[1].Checked {
-		advice = append(advice, lang.L("Domestic-violence charge: the program cannot take the person; give them the county treatment line."))
-	}
-	if s.screen[2].Checked {
-		advice = append(advice, lang.L("Danger to others: keep everyone safe first and call for help; the program cannot take the person now."))
-	}
-	if len(advice) == 0 {
+	advice := eligibilityAdvice(s.screen[3].Checked, s.screen[0].Checked, s.screen[1].Checked, s.screen[2].Checked)
+	if advice == "" {
 		say(s.advice, "")
 		s.save.SetText(lang.L("Save intake"))
 		return
 	}
-	advice = append(advice, lang.L("The intake is saved as not eligible."))
-	say(s.advice, strings.Join(advice, "\n"))
+	say(s.advice, advice+"\n"+lang.L("The intake is saved as not eligible."))
 	s.save.SetText(lang.L("Save as not eligible"))
+}
+
+// eligibilityAdvice says what to do, in order of urgency, for what the
+// eligibility screen found; "" when nothing.
+func eligibilityAdvice(medical, warrant, dv, danger bool) string {
+	var advice []string
+	if medical {
+		advice = append(advice, lang.L("Medical emergency: call 911 / send to the emergency department now."))
+	}
+	if danger {
+		advice = append(advice, lang.L("Danger to others: keep everyone safe first and call for help; the program cannot take the person now."))
+	}
+	if warrant {
+		advice = append(advice, lang.L("Open warrant: follow your department's warrant procedure; the program cannot take the person now."))
+	}
+	if dv {
+		advice = append(advice, lang.L("Domestic-violence charge: the program cannot take the person; give them the county treatment line."))
+	}
+	return strings.Join(advice, "\n")
 }
 
 // person reads the person's part of the form; problems are said beside
