@@ -62,6 +62,13 @@ type App struct {
 	login    *loginScreen
 	recovery *recoveryScreen
 
+	// Hooks of the facility directory's screens, nil in a build without
+	// them (see flow.go).
+	showFindBed   func(caseID string)
+	newSlotsPanel func(zip string) screen
+
+	reminders *reminders // check-ins due, for the logged-in user (reminders.go)
+
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -119,6 +126,11 @@ func newApp(fa fyne.App, dir string, opt data.Options) *App {
 	for _, sc := range a.shortcuts() {
 		a.win.Canvas().AddShortcut(sc.shortcut, func(fyne.Shortcut) { sc.run() })
 	}
+	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			a.onEscape()
+		}
+	})
 	a.win.SetOnClosed(a.close)
 	return a
 }
@@ -150,6 +162,7 @@ func (a *App) start() {
 // close stops the clock and closes the store when the window closes.
 func (a *App) close() {
 	a.stopOnce.Do(func() {
+		a.stopReminders()
 		close(a.stop)
 		if a.store != nil {
 			if err := a.store.Close(); err != nil {
@@ -205,11 +218,13 @@ func (a *App) openShell() {
 	a.session = a.shell.view
 	a.show(a.shell.view)
 	a.shell.select0()
+	a.startReminders()
 }
 
 // endSession forgets the user and everything their screens held, and asks
 // for a login.
 func (a *App) endSession() {
+	a.stopReminders()
 	a.sess, a.shell, a.recovery, a.session, a.lock, a.refocus, a.hidden = nil, nil, nil, nil, nil, nil, nil
 	a.showLogin()
 }

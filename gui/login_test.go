@@ -115,7 +115,7 @@ func TestLaterSectionsSaySo(t *testing.T) {
 	a := loggedIn(t, dir, opt, "admin")
 	for id, want := range map[string]string{
 		"facilities": "The facility directory is not built yet.",
-		"checkins":   "Check-ins are not built yet.",
+		"checkins":   "No check-ins due this week.",
 		"reports":    "Reports are not built yet.",
 	} {
 		a.shell.open(id)
