@@ -56,26 +56,31 @@ const (
 	GroupOther      = "other"      // therapies, screening, support services...
 )
 
-var serviceGroupOf = func() map[string]string {
-	m := map[string]string{}
-	add := func(g string, codes ...string) {
+// serviceGroupOf places each code in its group, and serviceRank orders
+// the codes of a group the way people look for them: the usual setting
+// first, free care before insurance, the medications for opioid use
+// disorder before the rest, women and men before finer populations.
+var serviceGroupOf, serviceRank = func() (map[string]string, map[string]int) {
+	g, r := map[string]string{}, map[string]int{}
+	add := func(group string, codes ...string) {
 		for _, c := range codes {
-			m[c] = g
+			g[c], r[c] = group, len(r)
 		}
 	}
-	add(GroupSetting, "HH", "RES", "RS", "RL", "RD", "HI", "HID", "HIT", "OP", "OD", "ODT", "OIT", "ORT", "OMB", "OTP", "DT", "CT", "GH", "PSYH")
-	add(GroupPayment, "NP", "SS", "PA", "SF", "MD", "MC", "PI", "SI", "MI", "FSA", "SAMF", "ITU", "ATR")
-	add(GroupMedication, "MM", "MMW", "METH", "DM", "BU", "BUM", "BM", "BMW", "DB", "UBN", "NXN", "VTRL", "RPN", "ACM", "DSF",
-		"MOA", "NMOA", "NOOP", "BMO", "MO", "OTPA", "PAIN", "MPD", "NRT")
-	add(GroupPopulation, "FEM", "MALE", "WN", "MN", "ADLT", "CHLD", "YAD", "AD", "TAY", "SE", "PW", "VET", "ADM", "MF",
+	add(GroupSetting, "HH", "RES", "RS", "RL", "RD", "DT", "HI", "HID", "HIT", "OD", "ODT", "OIT", "OP", "ORT", "OTP", "OMB", "CT", "GH", "PSYH")
+	add(GroupPayment, "NP", "SS", "PA", "FSA", "SAMF", "ATR", "ITU", "MD", "MC", "PI", "MI", "SI", "SF")
+	add(GroupMedication, "BU", "BUM", "BM", "BMW", "DB", "UBN", "MM", "MMW", "METH", "DM", "NXN", "VTRL", "RPN",
+		"MOA", "NMOA", "NOOP", "BMO", "MO", "OTPA", "PAIN", "ACM", "DSF", "MPD", "NRT")
+	add(GroupPopulation, "FEM", "MALE", "WN", "MN", "ADLT", "YAD", "TAY", "AD", "CHLD", "SE", "PW", "VET", "ADM", "MF",
 		"CJ", "CO", "DU", "DUO", "DV", "GL", "HV", "TRMA", "XA", "AH")
 	add(GroupLanguage, "SP")
-	return m
+	return g, r
 }()
 
 // GroupServices sorts a facility's service codes into groups, in the order
 // of the Group constants, leaving out groups it has nothing in. Languages
-// are SP and LANG:xx. Codes keep their order within a group.
+// are SP and LANG:xx. Within a group the most asked-about codes come first;
+// codes of no known group keep their order.
 func GroupServices(codes []string) []ServiceGroup {
 	order := []string{GroupSetting, GroupPayment, GroupMedication, GroupPopulation, GroupLanguage, GroupOther}
 	by := map[string][]string{}
@@ -92,11 +97,19 @@ func GroupServices(codes []string) []ServiceGroup {
 	}
 	var out []ServiceGroup
 	for _, g := range order {
+		sort.SliceStable(by[g], func(i, j int) bool { return rank(by[g][i]) < rank(by[g][j]) })
 		if len(by[g]) > 0 {
 			out = append(out, ServiceGroup{Group: g, Codes: by[g]})
 		}
 	}
 	return out
+}
+
+func rank(code string) int {
+	if r, ok := serviceRank[code]; ok {
+		return r
+	}
+	return len(serviceRank)
 }
 
 // Nearest returns up to limit facilities with a fresh report of open

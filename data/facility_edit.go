@@ -35,7 +35,7 @@ func (sess *Session) UpdateFacility(ctx context.Context, id string, values map[s
 		if !contains(FacilityEditFields, name) {
 			return Errorf(EINVALID, "facility field %q cannot be changed here: use one of %s", name, strings.Join(FacilityEditFields, ", "))
 		}
-		v, err := normalizeFacilityValue(name, values[name])
+		v, err := NormalizeFacilityValue(name, values[name])
 		if err != nil {
 			return err
 		}
@@ -54,9 +54,10 @@ func (sess *Session) UpdateFacility(ctx context.Context, id string, values map[s
 	})
 }
 
-// normalizeFacilityValue checks one typed value and writes it the way the
-// directory keeps it.
-func normalizeFacilityValue(name, v string) (string, error) {
+// NormalizeFacilityValue checks one typed value of a FacilityEditFields
+// field and writes it the way the directory keeps it; the error says what
+// is wrong in words, starting with the field ("ZIP: use five digits...").
+func NormalizeFacilityValue(name, v string) (string, error) {
 	v = strings.Join(strings.Fields(v), " ")
 	if len(v) > 300 {
 		return "", Errorf(EINVALID, "%s: at most 300 characters", facilityFieldLabel(name))
@@ -72,7 +73,12 @@ func normalizeFacilityValue(name, v string) (string, error) {
 		}
 		p, err := NormalizePhone(v)
 		if err != nil {
-			return "", Errorf(EINVALID, "%s: %s", facilityFieldLabel(name), ErrorMessage(err))
+			// NormalizePhone says `phone "555-0142": a phone number has...`.
+			msg := ErrorMessage(err)
+			if i := strings.Index(msg, ": "); i >= 0 {
+				msg = msg[i+2:]
+			}
+			return "", Errorf(EINVALID, "%s: %s", facilityFieldLabel(name), msg)
 		}
 		return p, nil
 	case "zip":

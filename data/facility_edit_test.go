@@ -58,8 +58,8 @@ func TestUpdateFacility(t *testing.T) {
 		want   string
 	}{
 		{"ErrEmptyName", map[string]string{"name": "  "}, "name: a facility needs a name"},
-		{"ErrPhone", map[string]string{"phone": "555-0142"}, "phone: phone \"555-0142\": a phone number has 10 digits"},
-		{"ErrIntakePhone", map[string]string{"intake_phone": "call us"}, "intake phone:"},
+		{"ErrPhone", map[string]string{"phone": "555-0142"}, "phone: a phone number has 10 digits, like (630) 555-0142"},
+		{"ErrIntakePhone", map[string]string{"intake_phone": "call us"}, "intake phone: use a number like (630) 555-0142"},
 		{"ErrZIP", map[string]string{"zip": "6054"}, "ZIP: use five digits"},
 		{"ErrState", map[string]string{"state": "Illinois"}, "state: use two letters"},
 		{"ErrWebsite", map[string]string{"website": "not a site"}, "website: use an address like www.example.org"},
@@ -165,14 +165,15 @@ func TestListingsAndNearest(t *testing.T) {
 }
 
 func TestGroupServices(t *testing.T) {
-	got := data.GroupServices([]string{"CBT", "RES", "SS", "MD", "BU", "FEM", "VET", "SP", "LANG:pl", "NMOA", "OP"})
+	// As a directory file lists them: sorted by code.
+	got := data.GroupServices([]string{"ADLT", "BU", "CBT", "FEM", "LANG:pl", "MD", "NMOA", "OP", "RES", "SP", "SS", "TRC", "VET"})
 	want := []data.ServiceGroup{
 		{Group: data.GroupSetting, Codes: []string{"RES", "OP"}},
 		{Group: data.GroupPayment, Codes: []string{"SS", "MD"}},
 		{Group: data.GroupMedication, Codes: []string{"BU", "NMOA"}},
-		{Group: data.GroupPopulation, Codes: []string{"FEM", "VET"}},
+		{Group: data.GroupPopulation, Codes: []string{"FEM", "ADLT", "VET"}},
 		{Group: data.GroupLanguage, Codes: []string{"SP", "LANG:pl"}},
-		{Group: data.GroupOther, Codes: []string{"CBT"}},
+		{Group: data.GroupOther, Codes: []string{"CBT", "TRC"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
