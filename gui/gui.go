@@ -62,6 +62,11 @@ type App struct {
 	login    *loginScreen
 	recovery *recoveryScreen
 
+	// placeChosen records a placement when someone presses "Place here" in
+	// Find a bed; the station workflow sets it. Nil: not in this build.
+	placeChosen func(caseID, facilityID string)
+	facCache    facilityCache // the facility directory in memory
+
 	stop     chan struct{}
 	stopOnce sync.Once
 }
