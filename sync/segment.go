@@ -22,8 +22,8 @@ import (
 //	header length     uint16
 //	header            network, device (each a length byte and the text),
 //	                  first and last sequence numbers (uint64 each),
-//	                  SHA-256 of this device's previous segment file (zero
-//	                  for the first)
+//	                  the chain hash of this device's previous segment
+//	                  (zero for the first)
 //	body length       uint32
 //	body              XChaCha20-Poly1305 (data.Seal) under the network key
 //	                  of the compressed operations, with everything above
@@ -33,7 +33,7 @@ import (
 // The header is readable without keys, so that a file can be named in a
 // report, but nothing in it can be changed without breaking both the seal
 // and the signature. The chain hash makes a missing or reordered segment
-// detectable even when the listing hides it.
+// detectable even when the listing hides it (see chainNext).
 const (
 	// SegmentVersion is the segment format this build writes and the
 	// newest it reads.
@@ -60,7 +60,8 @@ type SegmentHeader struct {
 type Segment struct {
 	Header SegmentHeader
 	Ops    []*data.Op
-	// Hash is the SHA-256 of the whole file: the next segment's Prev.
+	// Hash is the device's chain hash after this segment's last
+	// operation: the next segment's Prev.
 	Hash [32]byte
 }
 
@@ -114,19 +115,28 @@ func parseSegmentName(name string) (device string, first, last int64, ok bool) {
 
 // EncodeSegment seals and signs ops (one device's, consecutive, starting
 // at ops[0].Seq) as a segment following the segment whose hash is prev.
-func EncodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, error) {
+func EncodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, [32]byte, error) {
+	b, hash, err := encodeSegment(network, netKey, priv, prev, ops)
+	if err != nil {
+		return nil, hash, fmt.Errorf("encode segment: %w", err)
+	}
+	return b, hash, nil
+}
+
+func encodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, [32]byte, error) {
+	var none [32]byte
 	if len(ops) == 0 {
-		return nil, errors.New("encode segment: no operations")
+		return nil, none, errors.New("no operations")
 	}
 	h := SegmentHeader{Version: SegmentVersion, Network: network, Device: ops[0].Device,
 		First: ops[0].Seq, Last: ops[len(ops)-1].Seq, Prev: prev}
 	for i, op := range ops {
 		if op.Device != h.Device || op.Seq != h.First+int64(i) {
-			return nil, fmt.Errorf("encode segment: operation %s out of sequence", op.ID())
+			return nil, none, fmt.Errorf("operation %s out of sequence", op.ID())
 		}
 	}
 	if len(h.Network) > 255 || len(h.Device) > 255 {
-		return nil, errors.New("encode segment: network or device ID too long")
+		return nil, none, errors.New("network or device ID too long")
 	}
 	var hdr []byte
 	hdr = append(hdr, byte(len(h.Network)))
@@ -142,19 +152,20 @@ func EncodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev 
 	out = binary.BigEndian.AppendUint16(out, uint16(len(hdr)))
 	out = append(out, hdr...)
 
+	raw := encodeOps(ops)
 	var z bytes.Buffer
 	fw, _ := flate.NewWriter(&z, flate.DefaultCompression)
-	fw.Write(encodeOps(ops))
+	fw.Write(raw)
 	if err := fw.Close(); err != nil {
-		return nil, fmt.Errorf("encode segment: compress: %w", err)
+		return nil, none, fmt.Errorf("compress: %w", err)
 	}
 	body, err := data.Seal(netKey, z.Bytes(), out)
 	if err != nil {
-		return nil, fmt.Errorf("encode segment: %w", err)
+		return nil, none, err
 	}
 	out = binary.BigEndian.AppendUint32(out, uint32(len(body)))
 	out = append(out, body...)
-	return append(out, ed25519.Sign(priv, out)...), nil
+	return append(out, ed25519.Sign(priv, out)...), chainOps(prev, ops), nil
 }
 
 // SegmentVerifier holds what decoding checks a segment against.
@@ -255,7 +266,37 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 	if h.Prev != prev {
 		return fail(nil, "does not follow the previous segment of device %s (chain hash mismatch): a segment was changed, removed or reordered", dev)
 	}
-	return &Segment{Header: h, Ops: ops, Hash: sha256.Sum256(b)}, nil
+	return &Segment{Header: h, Ops: ops, Hash: chainOps(h.Prev, ops)}, nil
+}
+
+// chainNext extends a device's chain hash by one operation. The chain runs
+// over operations, not files: chain(n) = SHA-256(tag, chain(n-1), device,
+// n, operation n), with chain(0) all zeros. A segment's header carries
+// chain(first-1) and its hash is chain(last). So the chain does not depend
+// on the bytes of a file (which differ every time it is sealed: a fresh
+// nonce) nor on where segments begin and end, and a device can publish
+// lost operations again, in any split, without breaking what follows.
+func chainNext(prev [32]byte, op *data.Op) [32]byte {
+	h := sha256.New()
+	h.Write([]byte("connectpoint chain v1\x00"))
+	h.Write(prev[:])
+	h.Write([]byte(op.Device))
+	var n [9]byte
+	n[0] = 0
+	binary.BigEndian.PutUint64(n[1:], uint64(op.Seq))
+	h.Write(n[:])
+	h.Write(encodeOps([]*data.Op{op}))
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// chainOps extends prev by every operation of ops.
+func chainOps(prev [32]byte, ops []*data.Op) [32]byte {
+	for _, op := range ops {
+		prev = chainNext(prev, op)
+	}
+	return prev
 }
 
 func parseHeader(b []byte) (SegmentHeader, error) {

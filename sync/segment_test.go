@@ -70,7 +70,7 @@ func sampleOps(dev string, first int64, n int) []*data.Op {
 func TestSegmentRoundTrip(t *testing.T) {
 	k := newTestKeys(t, "dev-a")
 	ops := sampleOps("dev-a", 1, 50)
-	b, err := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
+	b, _, err := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,9 +83,15 @@ func TestSegmentRoundTrip(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("round trip changed the operations:\n got %s\nwant %s", got, want)
 	}
+	// Sealing the same operations again gives other bytes but the same
+	// chain hash, so that a lost segment can be published again.
+	b1, h1, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
+	if bytes.Equal(b1, b) || h1 != seg.Hash {
+		t.Fatal("re-encoding: want new bytes and the same chain hash")
+	}
 	// The next segment must name this one.
 	ops2 := sampleOps("dev-a", 51, 3)
-	b2, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], seg.Hash, ops2)
+	b2, _, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], seg.Hash, ops2)
 	if _, err := k.verifier().DecodeSegment(segmentName("dev-a", 51, 53), b2, seg.Hash); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +100,7 @@ func TestSegmentRoundTrip(t *testing.T) {
 func TestSegmentRejects(t *testing.T) {
 	k := newTestKeys(t, "dev-a", "dev-b")
 	ops := sampleOps("dev-a", 1, 20)
-	good, err := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
+	good, _, err := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +186,7 @@ func deflated(b []byte) []byte {
 func FuzzDecodeSegment(f *testing.F) {
 	k := newTestKeys(f, "dev-a")
 	for _, n := range []int{1, 7, 40} {
-		b, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, sampleOps("dev-a", 1, n))
+		b, _, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, sampleOps("dev-a", 1, n))
 		f.Add(b, int64(n))
 	}
 	f.Add([]byte("CPSG\x00\x01\x00\x00"), int64(1))
