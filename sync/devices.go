@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -189,4 +188,3 @@ func (sy *Syncer) addDevice(ctx context.Context, e DeviceEntry) ([]byte, error) 
 	return b, nil
 }
 
-func sameKey(a, b []byte) bool { return bytes.Equal(a, b) }

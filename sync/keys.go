@@ -104,7 +104,9 @@ type position struct {
 	hash [32]byte
 }
 
-func (p position) String() string { return strconv.FormatInt(p.seq, 10) + " " + hex.EncodeToString(p.hash[:]) }
+func (p position) String() string {
+	return strconv.FormatInt(p.seq, 10) + " " + hex.EncodeToString(p.hash[:])
+}
 
 func parsePosition(s string) (position, error) {
 	var p position
