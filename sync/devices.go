@@ -187,4 +187,3 @@ func (sy *Syncer) addDevice(ctx context.Context, e DeviceEntry) ([]byte, error) 
 	sy.devices = next
 	return b, nil
 }
-

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -33,6 +34,9 @@ func storeOpts(clock data.Clock) data.Options {
 	return data.Options{Clock: clock, KDF: &kdf}
 }
 
+// syncOpts keeps the syncer's warnings (expected in fault tests) quiet.
+var syncOpts = cpsync.Options{Logger: slog.New(slog.DiscardHandler)}
+
 var start = time.Date(2026, 11, 27, 19, 2, 0, 0, time.UTC)
 
 // newNetwork makes a program on one device and joins n-1 more to it
@@ -50,7 +54,7 @@ func newNetwork(t testing.TB, target cpsync.Target, n int) []*device {
 		AdminUsername: "admin", AdminName: "Ada Admin", AdminPassword: adminPassword}); err != nil {
 		t.Fatal(err)
 	}
-	if first.sy, err = cpsync.InitNetwork(ctx, first.sess, target, "station 1", cpsync.Options{}); err != nil {
+	if first.sy, err = cpsync.InitNetwork(ctx, first.sess, target, "station 1", syncOpts); err != nil {
 		t.Fatal(err)
 	}
 	first.mustRound()
@@ -70,7 +74,7 @@ func (d *device) enroll(name string) *device {
 		t.Fatal(err)
 	}
 	nd := &device{t: t, name: name, dir: filepath.Join(t.TempDir(), name), clock: &data.FixedClock{T: d.clock.Now()}, target: d.target}
-	nd.store, nd.sy, _, err = cpsync.Join(ctx, nd.dir, bundle, passphrase, cpsync.JoinOptions{Store: storeOpts(nd.clock), Target: d.target})
+	nd.store, nd.sy, _, err = cpsync.Join(ctx, nd.dir, bundle, passphrase, cpsync.JoinOptions{Store: storeOpts(nd.clock), Target: d.target, Sync: syncOpts})
 	if err != nil {
 		t.Fatalf("join %s: %v", name, err)
 	}
@@ -96,7 +100,7 @@ func (d *device) restart() {
 	if d.sess, err = s.Login(ctx, "admin", adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	if d.sy, err = cpsync.New(ctx, s, d.sess.DataKey(), d.target, cpsync.Options{}); err != nil {
+	if d.sy, err = cpsync.New(ctx, s, d.sess.DataKey(), d.target, syncOpts); err != nil {
 		t.Fatal(err)
 	}
 }

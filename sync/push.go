@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -40,6 +41,9 @@ func (sy *Syncer) push(ctx context.Context, own []segRef) (int, error) {
 			return 0, err
 		}
 	}
+	if err := sy.cleanOwn(ctx, own); err != nil {
+		return 0, err
+	}
 	if err := sy.repair(ctx, own, pushed); err != nil {
 		return 0, err
 	}
@@ -76,20 +80,27 @@ func (sy *Syncer) writeSegment(ctx context.Context, prev position, ops []*data.O
 	}
 	first, last := ops[0].Seq, ops[len(ops)-1].Seq
 	rel := segmentName(sy.store.Device(), first, last)
-	err = sy.target.Put(ctx, sy.prefix+rel, b)
+	name := sy.prefix + rel
+	err = sy.target.Put(ctx, name, b)
 	if isExist(err) {
-		there, gerr := sy.target.Get(ctx, sy.prefix+rel)
+		there, gerr := sy.target.Get(ctx, name)
 		if gerr != nil {
 			return prev, gerr
 		}
 		seg, derr := sy.verifier().DecodeSegment(rel, there, prev.hash)
-		if derr != nil {
-			return prev, fmt.Errorf("this device's segment %s%s is already on the target and does not verify: %w", sy.prefix, rel, derr)
+		if derr == nil && seg.Hash == hash {
+			return position{seq: last, hash: hash}, nil // our own earlier write
 		}
-		if seg.Hash != hash {
-			return prev, fmt.Errorf("this device's segment %s%s is already on the target with other operations", sy.prefix, rel)
+		// Only this device writes in its folder, so a file there that is
+		// not its own (damaged, or another device's segment replayed under
+		// this name) is rubbish: replace it.
+		sy.log.Warn("sync: replacing a file in this device's folder that is not its segment", "file", name, "reason", fmt.Sprint(derr))
+		if err := sy.target.Delete(ctx, name); err != nil {
+			return prev, err
 		}
-	} else if err != nil {
+		err = sy.target.Put(ctx, name, b)
+	}
+	if err != nil {
 		return prev, err
 	}
 	return position{seq: last, hash: hash}, nil
@@ -143,4 +154,37 @@ func (sy *Syncer) chainAt(ctx context.Context, seq int64) (position, error) {
 		p.seq = ops[len(ops)-1].Seq
 	}
 	return p, nil
+}
+
+// cleanOwn removes files from this device's folder that overlap another
+// file there and are not this device's segments (a damaged copy, another
+// device's segment replayed under this device's name). Only this device
+// writes there, so such a file is rubbish that readers would trip over. An
+// overlap in the listing is the sign; only then are files read.
+func (sy *Syncer) cleanOwn(ctx context.Context, own []segRef) error {
+	for i := 1; i < len(own); i++ {
+		if own[i].first > own[i-1].last {
+			continue
+		}
+		for _, r := range own[i-1 : i+1] {
+			b, err := sy.target.Get(ctx, r.name)
+			if err != nil {
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			prev, err := sy.chainAt(ctx, r.first-1)
+			if err != nil {
+				return err
+			}
+			if _, err := sy.verifier().DecodeSegment(strings.TrimPrefix(r.name, sy.prefix), b, prev.hash); err != nil {
+				sy.log.Warn("sync: removing a file from this device's folder that is not its segment", "file", r.name, "reason", err.Error())
+				if err := sy.target.Delete(ctx, r.name); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -34,6 +34,7 @@ func TestScheduler(t *testing.T) {
 	var states []cpsync.State
 	sc, err := cpsync.NewScheduler(a.sy, cpsync.SchedulerOptions{
 		Spec:       "@every 1h",
+		Logger:     syncOpts.Logger,
 		MinBackoff: 20 * time.Millisecond,
 		MaxBackoff: 80 * time.Millisecond,
 		OnChange: func(st cpsync.Status) {

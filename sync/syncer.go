@@ -329,31 +329,54 @@ func (sy *Syncer) pull(ctx context.Context, dev string, refs []segRef) (int, err
 	}
 	v := sy.verifier()
 	pulled := 0
-	for _, r := range refs {
-		if r.last <= cur.seq {
-			continue
+	// refused is the first file refused on the way; it is reported, but a
+	// good segment with the same numbers (the device's own, next to a
+	// damaged or replayed file in its folder) still takes the chain on.
+	var refused error
+	for {
+		var cands []segRef
+		var after *segRef
+		for i, r := range refs {
+			if r.first == cur.seq+1 {
+				cands = append(cands, r)
+			} else if r.last > cur.seq && after == nil {
+				after = &refs[i]
+			}
 		}
-		if r.first != cur.seq+1 {
-			return pulled, &SegmentError{Name: r.name, Reason: fmt.Sprintf(
-				"operations %d-%d of device %s are missing before it (a segment was deleted or has not arrived yet)", cur.seq+1, r.first-1, dev)}
+		if len(cands) == 0 {
+			if after != nil && refused == nil {
+				refused = &SegmentError{Name: after.name, Reason: fmt.Sprintf(
+					"operations %d-%d of device %s are missing before it (a segment was deleted or has not arrived yet)", cur.seq+1, after.first-1, dev)}
+			}
+			return pulled, refused
 		}
-		b, err := sy.target.Get(ctx, r.name)
-		if err != nil {
+		var seg *Segment
+		for _, r := range cands {
+			b, err := sy.target.Get(ctx, r.name)
 			if errors.Is(err, ErrNotFound) {
-				return pulled, &SegmentError{Name: r.name, Reason: "listed but gone when read", Err: err}
+				err = &SegmentError{Name: r.name, Reason: "listed but gone when read", Err: err}
+			} else if err != nil {
+				return pulled, err
+			} else {
+				seg, err = v.DecodeSegment(strings.TrimPrefix(r.name, sy.prefix), b, cur.hash)
+				if se := (*SegmentError)(nil); errors.As(err, &se) {
+					se.Name = r.name
+				}
 			}
-			return pulled, err
+			if err == nil {
+				break
+			}
+			if refused == nil {
+				refused = err
+			}
 		}
-		seg, err := v.DecodeSegment(strings.TrimPrefix(r.name, sy.prefix), b, cur.hash)
-		if err != nil {
-			if se := (*SegmentError)(nil); errors.As(err, &se) {
-				se.Name = r.name
-			}
-			return pulled, err
+		if seg == nil {
+			return pulled, refused
 		}
 		n, err := sy.store.ApplyRemote(ctx, seg.Ops)
 		if err != nil {
-			return pulled, &SegmentError{Name: r.name, Reason: "could not be applied: " + data.ErrorMessage(err), Err: err}
+			return pulled, &SegmentError{Name: sy.prefix + segmentName(dev, seg.Header.First, seg.Header.Last),
+				Reason: "could not be applied: " + data.ErrorMessage(err), Err: err}
 		}
 		pulled += n
 		cur = position{seq: seg.Header.Last, hash: seg.Hash}
@@ -361,7 +384,6 @@ func (sy *Syncer) pull(ctx context.Context, dev string, refs []segRef) (int, err
 			return pulled, err
 		}
 	}
-	return pulled, nil
 }
 
 // cursorFile is what a device publishes under cursors/<device>: how far it
