@@ -1,6 +1,10 @@
 package sync_test
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,4 +112,56 @@ func TestOfflineTarget(t *testing.T) {
 		t.Fatalf("offline message: %v", err)
 	}
 	converge(t, devs)
+}
+
+// TestFolderHoldsNoNames syncs real work through a folder and then reads
+// every file in it, temporary ones included: no person's name, phone or
+// note may be there in the clear.
+func TestFolderHoldsNoNames(t *testing.T) {
+	dir := t.TempDir()
+	tg, err := cpsync.OpenTarget(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := newNetwork(t, tg, 3)
+	for i, d := range devs {
+		for _, nm := range personNames {
+			id := d.newCase(nm[0], nm[1])
+			if _, err := d.sess.AddNote(ctx, id, "Spoke with "+nm[0]+"'s sister about a ride"); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.sess.SetCaseFields(ctx, id, map[string]string{"phone": "(630) 555-01" + string(rune('0'+i)) + "9"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := d.sess.AddCoach(ctx, data.Coach{Name: "Evangeline Szymanski", Phone: "630-555-0177"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	converge(t, devs)
+	files := 0
+	err = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		files++
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, nm := range personNames {
+			for _, s := range []string{nm[0], nm[1], "Spoke with", "(630) 555", "630-555"} {
+				if bytes.Contains(b, []byte(s)) {
+					t.Errorf("%s holds %q in the clear", p, s)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 10 {
+		t.Fatalf("only %d files in the sync folder", files)
+	}
 }
