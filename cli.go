@@ -36,7 +36,16 @@ Commands:
   case list [--status open|placed|closed] [--json]
   coach add NAME [--phone P] [--languages en,es]
   coach list [--json]
+  facility import FILE [--format auto|findtreatment|samhsa-2017|hsds|csv] [--dry-run]
+  facility list [--state ST] [--json]
+  facility match [--case ID] [--level L] [--payment P] [--gender G] [--near ZIP|LAT,LON]
+                 [--moud M] [--limit N] [--json]
+                                            treatment slots that fit, best first, with why
+  facility avail ID --open N [--note TEXT]  report open slots
   export --json [--out FILE]                the whole logical state, canonical JSON
+  demo                                      a realistic demo program in a new data folder; users
+                                            admin, officer, coach, coordinator, all with the password
+                                            from CONNECTPOINT_PASSWORD (else one is made and printed)
   audit list [--json]                       the audit trail
 
 Global flags:
@@ -44,7 +53,7 @@ Global flags:
   --user NAME  log in as NAME (env CONNECTPOINT_USER); the password comes from
                CONNECTPOINT_PASSWORD, else it is asked on the terminal
 
-A case ID may be given whole or as the six characters shown in lists.
+A case or facility ID may be given whole or as the six characters shown in lists.
 Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
 `
 
@@ -104,19 +113,24 @@ func parseGlobal(args []string, getenv func(string) string, stdin io.Reader, std
 // commands maps a command (and subcommand) to its handler.
 func (c *cli) commands() map[string]func([]string) error {
 	return map[string]func([]string) error{
-		"version":    c.cmdVersion,
-		"help":       c.cmdHelp,
-		"init":       c.cmdInit,
-		"user add":   c.cmdUserAdd,
-		"case new":   c.cmdCaseNew,
-		"case set":   c.cmdCaseSet,
-		"case note":  c.cmdCaseNote,
-		"case show":  c.cmdCaseShow,
-		"case list":  c.cmdCaseList,
-		"coach add":  c.cmdCoachAdd,
-		"coach list": c.cmdCoachList,
-		"export":     c.cmdExport,
-		"audit list": c.cmdAuditList,
+		"version":         c.cmdVersion,
+		"help":            c.cmdHelp,
+		"init":            c.cmdInit,
+		"user add":        c.cmdUserAdd,
+		"case new":        c.cmdCaseNew,
+		"case set":        c.cmdCaseSet,
+		"case note":       c.cmdCaseNote,
+		"case show":       c.cmdCaseShow,
+		"case list":       c.cmdCaseList,
+		"coach add":       c.cmdCoachAdd,
+		"coach list":      c.cmdCoachList,
+		"export":          c.cmdExport,
+		"demo":            c.cmdDemo,
+		"facility import": c.cmdFacilityImport,
+		"facility list":   c.cmdFacilityList,
+		"facility match":  c.cmdFacilityMatch,
+		"facility avail":  c.cmdFacilityAvail,
+		"audit list":      c.cmdAuditList,
 	}
 }
 
@@ -146,9 +160,14 @@ func (c *cli) dispatch() int {
 	}
 }
 
-// message is the one line a person reads for err.
+// message is the one line a person reads for err. The command line is for
+// administrators, so an internal error keeps its detail (which never holds
+// personal data); the window shows only "Internal error".
 func message(err error) string {
 	msg := data.ErrorMessage(err)
+	if msg == "Internal error" {
+		msg += ": " + err.Error()
+	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }
 
@@ -204,7 +223,7 @@ func (c *cli) login() (*data.Store, *data.Session, error) {
 	return s, sess, nil
 }
 
-var errNoTerminal = errors.New("no terminal to ask on: set the environment variable instead (see connectpoint --help)")
+var errNoTerminal = data.Errorf(data.EINVALID, "no terminal to ask on: set the environment variable instead (see connectpoint --help)")
 
 // ask reads a line from the terminal; secret lines are not echoed.
 func (c *cli) ask(prompt string, secret bool) (string, error) {

@@ -1,8 +1,20 @@
 package main
 
-import "errors"
+import (
+	"log/slog"
+	"os"
 
-// startGUI opens the window. It is replaced when the gui package lands.
+	"fyne.io/fyne/v2/app"
+
+	"connectpoint/data"
+	"connectpoint/gui"
+)
+
+// startGUI opens the window on the data folder and returns when it closes.
 func startGUI(dir string) error {
-	return errors.New("this build has no window")
+	a := app.NewWithID("org.connectpoint.app")
+	gui.Run(a, dir, data.Options{
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	})
+	return nil
 }

@@ -124,9 +124,9 @@ func (sess *Session) Can(a Action) bool { return sess.User.Role.Can(a) }
 // CoachID returns the coach record linked to this user, "" if none.
 func (sess *Session) CoachID() string { return sess.coach }
 
-// errWrongLogin is the one answer to a wrong user name or password, so the
+// ErrWrongLogin is the one answer to a wrong user name or password, so the
 // message does not tell which of the two was wrong.
-var errWrongLogin = Errorf(EAUTH, "wrong user name or password")
+var ErrWrongLogin = Errorf(EAUTH, "wrong user name or password")
 
 // Login checks a user's password and unlocks the data key. Logins and
 // failed logins are audited.
@@ -137,7 +137,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (*Session,
 		FROM users WHERE username = ? AND deleted = 0`, username).Scan(&id, &hash, &wrapped, &active, &role)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.auditSystem(ctx, "", "login.failed", EntUser, "", "unknown user name")
-		return nil, errWrongLogin
+		return nil, ErrWrongLogin
 	}
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("find user: %w", err))
@@ -145,7 +145,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (*Session,
 	kek, err := CheckPassword(hash, password)
 	if errors.Is(err, ErrWrongKey) {
 		s.auditSystem(ctx, id, "login.failed", EntUser, id, "wrong password")
-		return nil, errWrongLogin
+		return nil, ErrWrongLogin
 	}
 	if err != nil {
 		return nil, fmt.Errorf("check password: %w", err)

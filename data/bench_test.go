@@ -184,3 +184,58 @@ func p95(d []time.Duration) time.Duration {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[(len(s)*95)/100]
 }
+
+// BenchmarkFacilityMatch measures matching over the generated directories
+// (20,000 facilities at the state size); p95 is reported.
+func BenchmarkFacilityMatch(b *testing.B) {
+	zips := loadZIPs(b)
+	origin, _, _ := zips.Locate("60540")
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			_, sess := benchProgram(b, sz.name, sz.spec)
+			dir, err := sess.LoadDirectory(ctx, zips)
+			if err != nil {
+				b.Fatal(err)
+			}
+			queries := []data.MatchQuery{
+				{Level: "3.5", Insurance: "none", Gender: "male", Adult: true},
+				{Level: "WM", Insurance: "medicaid", Gender: "female", Adult: true},
+				{Level: "OTP", Insurance: "none", MOUD: "methadone", Adult: true},
+				{Level: "1", Insurance: "private", Gender: "male", Adult: true, Text: "hope"},
+			}
+			now := time.Now()
+			durs := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := queries[i%len(queries)]
+				q.Origin, q.Now, q.Limit = origin, now, 50
+				t0 := time.Now()
+				dir.Match(q)
+				durs = append(durs, time.Since(t0))
+			}
+			b.ReportMetric(float64(p95(durs).Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(dir.Len()), "facilities")
+		})
+	}
+}
+
+// BenchmarkFacilityImport20k measures importing 20,000 new facilities into
+// the directory (the store side of an import: identity, operations, rows).
+func BenchmarkFacilityImport20k(b *testing.B) {
+	fs := make([]data.Facility, 20000)
+	for i := range fs {
+		fs[i] = data.Facility{Name: fmt.Sprintf("Recovery Center %05d", i), Street: fmt.Sprintf("%d Main St", 100+i),
+			City: "Springfield", State: "IL", ZIP: "62701", Phone: "(217) 555-0100", Lat: 39.8, Lon: -89.65,
+			Services: []string{"RES", "RS", "SS", "MD", "MALE", "ADLT"}}
+	}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		p := newProgram(b)
+		coord := p.sessions[data.RoleCoordinator]
+		b.StartTimer()
+		if _, err := coord.ImportFacilities(ctx, fs, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/import")
+}

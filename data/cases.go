@@ -19,13 +19,14 @@ type CaseRecord struct {
 	Hidden []string
 }
 
-// caseFieldGroups says which permission each case or person field needs to
+// caseFieldAction says which permission each case or person field needs to
 // change, beyond seeing the case at all.
 var caseFieldAction = map[string]Action{
 	"coach": ActDispatch,
 	"level": ActAssess, "asam_edition": ActAssess, "moud": ActAssess, "needs": ActAssess,
 	"assessed_at": ActAssess, "assessed_by": ActAssess,
 	"facility": ActPlace, "placed_at": ActPlace, "transport": ActPlace, "placed_by": ActPlace,
+	"checkin_plan": ActPlace,
 }
 
 // placementFields are hidden from roles without ActPlacementView.
@@ -273,6 +274,17 @@ var boolFields = map[string]bool{"pregnant": true, "veteran": true, "mental_heal
 // timeFields are instants.
 var timeFields = map[string]bool{"opened_at": true, "assessed_at": true, "placed_at": true, "closed_at": true}
 
+// normalizers check fields whose text has a form of its own.
+var normalizers = map[string]func(string) (string, error){
+	"checkin_plan": func(v string) (string, error) {
+		days, err := ParsePlan(v)
+		if err != nil {
+			return "", err
+		}
+		return FormatPlan(days), nil
+	},
+}
+
 // normalizeValue turns what a person typed into the stored text of field
 // name, or says what is wrong with it.
 func normalizeValue(name, v string, now time.Time) (string, error) {
@@ -316,6 +328,8 @@ func normalizeValue(name, v string, now time.Time) (string, error) {
 		}
 		sort.Strings(out)
 		return strings.Join(out, ","), nil
+	case normalizers[name] != nil:
+		return normalizers[name](v)
 	case name == "level":
 		return strings.ToUpper(v), nil
 	case name == "channel", name == "insurance", name == "status", name == "gender", name == "moud", name == "eligible", name == "transport":
@@ -386,11 +400,17 @@ func FormatAge(d time.Duration) string {
 
 // ResolveCaseID accepts a whole case ID or the six characters lists show.
 func (sess *Session) ResolveCaseID(ctx context.Context, ref string) (string, error) {
+	return sess.s.resolveID(ctx, "cases", "case", ref)
+}
+
+// resolveID finds the record of table whose ID is ref or ends with the six
+// characters ref gives.
+func (s *Store) resolveID(ctx context.Context, table, what, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return "", Errorf(EINVALID, "case ID: required")
+		return "", Errorf(EINVALID, "%s ID: required", what)
 	}
-	rows, err := sess.s.db.QueryContext(ctx, `SELECT id FROM cases WHERE deleted = 0 AND (id = ? OR (length(?) = 6 AND upper(substr(id, -6)) = upper(?))) LIMIT 2`, ref, ref, ref)
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM `+table+` WHERE deleted = 0 AND (id = ? OR (length(?) = 6 AND upper(substr(id, -6)) = upper(?))) LIMIT 2`, ref, ref, ref)
 	if err != nil {
 		return "", storeErr(err)
 	}
@@ -405,9 +425,9 @@ func (sess *Session) ResolveCaseID(ctx context.Context, ref string) (string, err
 	}
 	switch len(ids) {
 	case 0:
-		return "", Errorf(ENOTFOUND, "no case %s", ref)
+		return "", Errorf(ENOTFOUND, "no %s %s", what, ref)
 	case 1:
 		return ids[0], nil
 	}
-	return "", Errorf(EINVALID, "case %s: more than one case ends so; give the whole ID", ref)
+	return "", Errorf(EINVALID, "%s %s: more than one %s ends so; give the whole ID", what, ref, what)
 }

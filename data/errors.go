@@ -57,5 +57,5 @@ func ErrorMessage(err error) string {
 	case errors.Is(err, ErrReadOnly):
 		return ErrReadOnly.Error()
 	}
-	return "Internal error: " + err.Error()
+	return "Internal error"
 }

@@ -121,7 +121,7 @@ var entities = []*EntityDef{
 			"pregnant", "veteran", "mental_health", "withdrawal_risk", "housing_need",
 			"warrant", "dv_charge", "danger", "medical_emergency", "eligible",
 			"coach", "level", "asam_edition", "moud", "assessed_at", "assessed_by",
-			"facility", "placed_at", "transport", "placed_by",
+			"facility", "placed_at", "transport", "placed_by", "checkin_plan",
 			"closed_at", "close_reason"),
 		[]FieldDef{{Name: "substances", Kind: Set}},
 		sealed("needs"),

@@ -170,6 +170,8 @@ type Case struct {
 	PlacedAt  time.Time `cp:"placed_at"`
 	Transport string    `cp:"transport"`
 	PlacedBy  string    `cp:"placed_by"`
+	// CheckInPlan is the days after placement at which check-ins fall due.
+	CheckInPlan string `cp:"checkin_plan"`
 
 	ClosedAt    time.Time `cp:"closed_at"`
 	CloseReason string    `cp:"close_reason"`

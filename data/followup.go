@@ -1,0 +1,224 @@
+package data
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RecordCheckIn records a follow-up contact with a person.
+func (sess *Session) RecordCheckIn(ctx context.Context, ci CheckIn) (string, error) {
+	c, _, err := sess.caseAccess(ctx, ActCheckIn, ci.CaseID)
+	if err != nil {
+		return "", err
+	}
+	if c.Status != StatusPlaced {
+		return "", Errorf(EINVALID, "check-in: case %s has not been placed", ShortID(c.ID))
+	}
+	ci.ID, ci.Author = NewID(), sess.User.ID
+	if ci.At.IsZero() {
+		ci.At = sess.s.clock.Now()
+	}
+	if ci.Attempts == 0 {
+		ci.Attempts = 1
+	}
+	if err := ci.Validate(); err != nil {
+		return "", err
+	}
+	err = sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
+		if err := w.appendRecord(EntCheckIn, ci.ID, toFields(&ci)); err != nil {
+			return err
+		}
+		return sess.audit(w, "case.checkin", EntCase, c.ID, "")
+	})
+	return ci.ID, err
+}
+
+// CheckIns returns a case's check-ins, oldest first.
+func (sess *Session) CheckIns(ctx context.Context, caseID string) ([]CheckIn, error) {
+	if _, _, err := sess.caseAccess(ctx, ActCheckIn, caseID); err != nil {
+		return nil, err
+	}
+	var out []CheckIn
+	err := loadAppend(ctx, sess, EntCheckIn, "case_id = ?", []any{caseID}, func(m map[string]string) {
+		var c CheckIn
+		fromFields(m, &c)
+		c.ID = m["id"]
+		out = append(out, c)
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, err
+}
+
+// Check-in states.
+const (
+	CheckInOverdue  = "overdue"
+	CheckInDue      = "due"
+	CheckInUpcoming = "upcoming"
+	CheckInDone     = "done"
+)
+
+// DueCheckIn is one scheduled check-in of a placed case.
+type DueCheckIn struct {
+	CaseID  string
+	Short   string
+	Display string
+	Day     int       // days after placement
+	Due     time.Time // the day it falls due (midnight UTC)
+	Early   time.Time // the first day it counts
+	Late    time.Time // the last day it counts
+	State   string
+}
+
+// checkInWindow is how many days before or after the due date a check-in
+// still counts, GPRA-style: none for the first week, then a seventh of the
+// interval, at most 30 days.
+func checkInWindow(day int) int {
+	return min(day/7, 30)
+}
+
+// dayOf returns the calendar day of t, at midnight UTC.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Schedule returns a placed case's check-ins with their state at now.
+func Schedule(c *Case, done []CheckIn, now time.Time) []DueCheckIn {
+	if c.PlacedAt.IsZero() {
+		return nil
+	}
+	plan, err := ParsePlan(c.CheckInPlan)
+	if err != nil {
+		plan = DefaultCheckInPlan
+	}
+	doneOn := map[string]bool{}
+	var reachedDays []time.Time
+	for _, ci := range done {
+		if ci.DueOn != "" {
+			doneOn[ci.DueOn] = true
+		}
+		reachedDays = append(reachedDays, dayOf(ci.At))
+	}
+	today := dayOf(now)
+	start := dayOf(c.PlacedAt)
+	out := make([]DueCheckIn, 0, len(plan))
+	for _, d := range plan {
+		due := start.AddDate(0, 0, d)
+		w := checkInWindow(d)
+		dc := DueCheckIn{CaseID: c.ID, Short: ShortID(c.ID), Day: d, Due: due,
+			Early: due.AddDate(0, 0, -w), Late: due.AddDate(0, 0, w)}
+		switch {
+		case doneOn[due.Format(DateLayout)] || anyWithin(reachedDays, dc.Early, dc.Late):
+			dc.State = CheckInDone
+		case today.After(dc.Late):
+			dc.State = CheckInOverdue
+		case !today.Before(dc.Early):
+			dc.State = CheckInDue
+		default:
+			dc.State = CheckInUpcoming
+		}
+		out = append(out, dc)
+	}
+	return out
+}
+
+func anyWithin(days []time.Time, from, to time.Time) bool {
+	for _, d := range days {
+		if !d.Before(from) && !d.After(to) {
+			return true
+		}
+	}
+	return false
+}
+
+// MyCheckIns returns the check-ins of the cases the session may follow up
+// that are overdue, due, or upcoming within horizon: overdue first, then by
+// due date. For a coach, only their cases; an overdue check-in counts only
+// the most recent missed one per case, so a case lost for months does not
+// bury the rest.
+func (sess *Session) MyCheckIns(ctx context.Context, now time.Time, horizon time.Duration) ([]DueCheckIn, error) {
+	if err := sess.require(ctx, ActCheckIn, EntCheckIn, ""); err != nil {
+		return nil, err
+	}
+	where, args := "status = ?", []any{StatusPlaced}
+	switch sess.User.Role {
+	case RoleCoach:
+		where, args = where+" AND coach = ?", append(args, sess.coach)
+	case RoleAdmin:
+	default:
+		where, args = where+" AND agency = ?", append(args, sess.User.Agency)
+	}
+	ce, _ := Entity(EntCase)
+	cases, err := loadFields(ctx, sess.s.db, nil, ce, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(cases) == 0 {
+		return nil, nil
+	}
+	done := map[string][]CheckIn{}
+	if err := loadAppend(ctx, sess, EntCheckIn, "", nil, func(m map[string]string) {
+		var c CheckIn
+		fromFields(m, &c)
+		done[c.CaseID] = append(done[c.CaseID], c)
+	}); err != nil {
+		return nil, err
+	}
+	names, err := sess.personNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limit := dayOf(now.Add(horizon))
+	var out []DueCheckIn
+	for _, m := range cases {
+		var c Case
+		fromFields(m, &c)
+		c.ID = m["id"]
+		var lastOverdue *DueCheckIn
+		for _, dc := range Schedule(&c, done[c.ID], now) {
+			dc.Display = names[c.Person]
+			switch {
+			case dc.State == CheckInOverdue:
+				d := dc
+				lastOverdue = &d
+			case dc.State == CheckInDue, dc.State == CheckInUpcoming && !dc.Due.After(limit):
+				out = append(out, dc)
+			}
+		}
+		if lastOverdue != nil {
+			out = append(out, *lastOverdue)
+		}
+	}
+	rank := map[string]int{CheckInOverdue: 0, CheckInDue: 1, CheckInUpcoming: 2}
+	sort.SliceStable(out, func(i, j int) bool {
+		if rank[out[i].State] != rank[out[j].State] {
+			return rank[out[i].State] < rank[out[j].State]
+		}
+		return out[i].Due.Before(out[j].Due)
+	})
+	return out, nil
+}
+
+// DescribeDue writes a check-in as a list shows it: "day 7 · due today",
+// "day 30 · 3 days late".
+func (d *DueCheckIn) DescribeDue(now time.Time) string {
+	days := int(dayOf(now).Sub(d.Due) / (24 * time.Hour))
+	when := ""
+	switch {
+	case days == 0:
+		when = "due today"
+	case days > 0:
+		when = strconv.Itoa(days) + " days late"
+		if days == 1 {
+			when = "1 day late"
+		}
+	case days == -1:
+		when = "due tomorrow"
+	default:
+		when = "due in " + strconv.Itoa(-days) + " days"
+	}
+	return strings.Join([]string{"day " + strconv.Itoa(d.Day), when}, " · ")
+}

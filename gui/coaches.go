@@ -1,0 +1,171 @@
+package gui
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"connectpoint/data"
+)
+
+// coachesScreen answers "who can come?": the roster, read-only for now,
+// with who is on call at this moment.
+type coachesScreen struct {
+	app  *App
+	sess *data.Session
+	view fyne.CanvasObject
+
+	coaches []data.Coach
+	onCall  map[string]bool
+	count   *widget.Label
+	list    *widget.List
+	empty   *widget.Label
+	problem *widget.Label
+}
+
+func newCoachesScreen(a *App, sess *data.Session) *coachesScreen {
+	s := &coachesScreen{app: a, sess: sess, problem: problem(), count: subheading(""),
+		empty: sentence(lang.L("No coaches on the roster yet. A coordinator adds them with “connectpoint coach add”."))}
+	s.list = widget.NewList(
+		func() int { return len(s.coaches) },
+		func() fyne.CanvasObject { return newCoachRow(s.onCopy) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(s.coaches) {
+				c := &s.coaches[i]
+				o.(*coachRow).set(c, s.onCall[c.ID])
+			}
+		},
+	)
+	s.list.OnSelected = func(widget.ListItemID) { s.list.UnselectAll() }
+	later := sentence(lang.L("Adding and changing coaches here comes with a later update; until then a coordinator uses “connectpoint coach add”."))
+	later.TextStyle.Italic = true
+	s.view = container.NewBorder(
+		container.NewVBox(heading(lang.L("Coaches")), s.count),
+		container.NewVBox(s.problem, widget.NewSeparator(), later), nil, nil,
+		container.NewStack(s.list, container.NewPadded(s.empty)))
+	return s
+}
+
+func (s *coachesScreen) content() fyne.CanvasObject { return s.view }
+
+func (s *coachesScreen) onShow() {
+	ctx := s.app.ctx()
+	coaches, err := s.sess.Coaches(ctx)
+	if err == nil {
+		s.onCall, err = s.sess.OnCall(ctx, s.app.now())
+	}
+	if err != nil {
+		say(s.problem, s.app.errorText(err))
+		return
+	}
+	say(s.problem, "")
+	// Who can come now first; then by name, as data sorts them.
+	slices.SortStableFunc(coaches, func(x, y data.Coach) int {
+		return boolRank(s.onCall[y.ID] && y.Active) - boolRank(s.onCall[x.ID] && x.Active)
+	})
+	s.coaches = coaches
+	n := 0
+	for _, c := range coaches {
+		if c.Active && s.onCall[c.ID] {
+			n++
+		}
+	}
+	s.count.SetText(lang.L("On call now: {{.OnCall}} of {{.Count}}", map[string]int{"OnCall": n, "Count": len(coaches)}))
+	s.count.Hidden = len(coaches) == 0
+	s.empty.Hidden = len(coaches) > 0
+	s.empty.Refresh()
+	s.list.Refresh()
+}
+
+// onTick leaves the roster as it is: who is on call changes by the hour,
+// and the roster is read again each time the section opens.
+func (s *coachesScreen) onTick() {}
+
+func (s *coachesScreen) onCopy(phone string) {
+	s.app.fa.Clipboard().SetContent(phone)
+}
+
+// coachRow is one coach: name, phone (large, with a copy button),
+// languages, and whether they are on call now.
+type coachRow struct {
+	widget.BaseWidget
+	name, phone, langs, state *widget.Label
+	copyBtn                   *widget.Button
+	number                    string
+}
+
+func newCoachRow(onCopy func(string)) *coachRow {
+	r := &coachRow{name: widget.NewLabel(""), phone: widget.NewLabel(""), langs: widget.NewLabel(""), state: widget.NewLabel("")}
+	r.copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { onCopy(r.number) })
+	r.name.TextStyle.Bold = true
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.phone.SizeName = theme.SizeNameSubHeadingText
+	r.phone.TextStyle.Monospace = true
+	r.state.TextStyle.Bold = true
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *coachRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.New(columns{220, 190, 40, 180},
+		r.name, r.phone, r.copyBtn, r.langs, r.state))
+}
+
+func (r *coachRow) set(c *data.Coach, onCall bool) {
+	r.name.SetText(c.Name)
+	r.number = c.Phone
+	r.phone.SetText(c.Phone)
+	if c.Phone == "" {
+		r.phone.SetText(lang.L("no phone"))
+		r.copyBtn.Hide()
+	} else {
+		r.copyBtn.Show()
+	}
+	names := make([]string, len(c.Languages))
+	for i, code := range c.Languages {
+		names[i] = languageName(code)
+	}
+	r.langs.SetText(strings.Join(names, ", "))
+	switch {
+	case !c.Active:
+		r.state.Importance = widget.LowImportance
+		r.state.SetText(lang.L("inactive"))
+	case onCall:
+		r.state.Importance = widget.SuccessImportance
+		r.state.SetText(lang.L("on call now"))
+	default:
+		r.state.Importance = widget.MediumImportance
+		r.state.SetText(lang.L("not on call"))
+	}
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// languageName names a language code ("es") in the language of the
+// window ("Spanish"), or gives the code back when it does not know it.
+func languageName(code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	dict := display.English
+	if lang.SystemLocale().LanguageString() == "es" {
+		dict = display.Spanish
+	}
+	if name := dict.Languages().Name(tag); name != "" {
+		return name
+	}
+	return code
+}

@@ -1,0 +1,201 @@
+package gui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"connectpoint/data"
+)
+
+// setupScreen is the first run: a welcome with one button, then the form
+// that sets up a new program (the agency and its first administrator).
+// Nothing typed is lost on an error, or on going back to the welcome.
+type setupScreen struct {
+	app  *App
+	view *fyne.Container // the welcome or the form
+
+	welcome fyne.CanvasObject
+	form    fyne.CanvasObject
+
+	agency, zip, username, name, password, again *field
+
+	problem *widget.Label // what went wrong that is not one field's fault
+	submit  *widget.Button
+}
+
+func newSetupScreen(a *App) *setupScreen {
+	s := &setupScreen{app: a}
+	start := widget.NewButton(lang.L("Set up a new program"), s.onStart)
+	start.Importance = widget.HighImportance
+	s.welcome = card(520,
+		logo(),
+		heading(lang.L("Welcome to ConnectPoint")),
+		sentence(lang.L("No program is set up on this computer yet. Setting one up takes two minutes: the name of your agency and the first administrator, who then adds everyone else.")),
+		layout.NewSpacer(),
+		start,
+	)
+
+	s.agency = newField(lang.L("Agency name"), a.newEntry())
+	s.agency.entry.SetPlaceHolder(lang.L("for example, Naperville Police Department"))
+	s.zip = newField(lang.L("Station ZIP (optional)"), a.newEntry())
+	s.zip.entry.SetPlaceHolder("60540")
+	s.username = newField(lang.L("Administrator's user name"), a.newEntry())
+	s.username.entry.SetPlaceHolder(lang.L("for example, jortiz"))
+	s.name = newField(lang.L("Administrator's full name"), a.newEntry())
+	s.password = newField(lang.L("Password"), a.newPasswordEntry())
+	s.password.entry.SetPlaceHolder(lang.L("at least 8 characters"))
+	s.again = newField(lang.L("Password again"), a.newPasswordEntry())
+	for _, f := range s.fields() {
+		f.entry.OnSubmitted = func(string) { s.onSubmit() }
+		f.entry.onEscape = s.onBack
+	}
+	s.problem = problem()
+	s.submit = widget.NewButton(lang.L("Set up the program"), s.onSubmit)
+	s.submit.Importance = widget.HighImportance
+	back := widget.NewButton(lang.L("Back"), s.onBack)
+	s.form = card(760,
+		heading(lang.L("Set up a new program")),
+		container.NewBorder(nil, nil, nil, column(220, s.zip.box), s.agency.box),
+		subheading(lang.L("First administrator")),
+		sentence(lang.L("The administrator adds the other users and manages this computer.")),
+		container.NewGridWithColumns(2, s.username.box, s.name.box),
+		container.NewGridWithColumns(2, s.password.box, s.again.box),
+		s.problem,
+		container.NewHBox(back, layout.NewSpacer(), s.submit),
+	)
+	s.view = container.NewStack(s.welcome)
+	return s
+}
+
+func (s *setupScreen) fields() []*field {
+	return []*field{s.agency, s.zip, s.username, s.name, s.password, s.again}
+}
+
+func (s *setupScreen) showPart(obj fyne.CanvasObject) {
+	s.view.Objects = []fyne.CanvasObject{obj}
+	s.view.Refresh()
+}
+
+func (s *setupScreen) onStart() {
+	s.showPart(s.form)
+	s.app.win.Canvas().Focus(s.agency.entry)
+}
+
+// onBack (or Esc) returns to the welcome; what was typed stays in the form.
+func (s *setupScreen) onBack() { s.showPart(s.welcome) }
+
+// check says beside each field what is wrong with it, and reports whether
+// everything is right.
+func (s *setupScreen) check() bool {
+	ok := true
+	set := func(f *field, text string) {
+		f.setProblem(text)
+		if text != "" {
+			ok = false
+		}
+	}
+	agency := strings.TrimSpace(s.agency.entry.Text)
+	zip := strings.TrimSpace(s.zip.entry.Text)
+	switch {
+	case agency == "":
+		set(s.agency, lang.L("Type the name of your police department or agency."))
+	case (&data.Agency{Name: agency}).Validate() != nil:
+		set(s.agency, lang.L("The agency name is too long: use at most 200 characters."))
+	default:
+		set(s.agency, "")
+	}
+	if zip != "" && (&data.Agency{Name: "x", ZIP: zip}).Validate() != nil {
+		set(s.zip, lang.L("Use five digits, like 60540, or leave it empty."))
+	} else {
+		set(s.zip, "")
+	}
+	if (&data.User{Username: s.username.entry.Text, Role: data.RoleAdmin}).Validate() != nil {
+		set(s.username, lang.L("Use 2 to 40 letters, digits, dots, dashes or underscores, with no spaces, like jortiz."))
+	} else {
+		set(s.username, "")
+	}
+	if strings.TrimSpace(s.name.entry.Text) == "" {
+		set(s.name, lang.L("Type the administrator's first and last name."))
+	} else {
+		set(s.name, "")
+	}
+	pw := s.password.entry.Text
+	if len([]rune(pw)) < data.MinPasswordLength {
+		set(s.password, lang.L("Use at least 8 characters."))
+	} else {
+		set(s.password, "")
+	}
+	if s.again.entry.Text != pw {
+		set(s.again, lang.L("The two passwords are not the same. Type the password again."))
+	} else {
+		set(s.again, "")
+	}
+	return ok
+}
+
+// onSubmit sets the program up: the store is created on first use, the
+// administrator logged in, and the recovery key shown.
+func (s *setupScreen) onSubmit() {
+	say(s.problem, "")
+	if !s.check() || s.submit.Disabled() {
+		return
+	}
+	in := data.Setup{
+		Agency:        strings.TrimSpace(s.agency.entry.Text),
+		AgencyZIP:     strings.TrimSpace(s.zip.entry.Text),
+		AdminUsername: s.username.entry.Text,
+		AdminName:     strings.TrimSpace(s.name.entry.Text),
+		AdminPassword: s.password.entry.Text,
+	}
+	a := s.app
+	s.submit.Disable()
+	s.submit.SetText(lang.L("Setting up…"))
+	a.background(func() {
+		ctx := a.ctx()
+		st := a.store
+		var err error
+		if st == nil {
+			st, err = data.Create(ctx, a.dir, a.opt)
+		}
+		var sess *data.Session
+		var key string
+		if err == nil {
+			sess, key, err = st.Initialize(ctx, in)
+		}
+		fyne.Do(func() {
+			if st != nil {
+				a.store = st
+			}
+			s.submit.Enable()
+			s.submit.SetText(lang.L("Set up the program"))
+			if err != nil {
+				s.onError(err)
+				return
+			}
+			a.beginSession(sess, key)
+		})
+	})
+}
+
+// onError puts what data refused beside the field it concerns.
+func (s *setupScreen) onError(err error) {
+	text := s.app.errorText(err)
+	msg := strings.ToLower(data.ErrorMessage(err))
+	switch {
+	case strings.HasPrefix(msg, "agency name"):
+		s.agency.setProblem(text)
+	case strings.HasPrefix(msg, "agency zip"):
+		s.zip.setProblem(text)
+	case strings.HasPrefix(msg, "user name"):
+		s.username.setProblem(text)
+	case strings.HasPrefix(msg, "password"):
+		s.password.setProblem(text)
+	default:
+		say(s.problem, text)
+	}
+}

@@ -1,0 +1,188 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"connectpoint/data"
+)
+
+// shell is the main layout of a logged-in user: the header bar, the
+// sections the user's role may use on the left, the chosen one on the
+// right. Each section's screen is built the first time it is opened and
+// then kept, so what was typed in it survives going elsewhere and back.
+type shell struct {
+	app  *App
+	sess *data.Session
+	view fyne.CanvasObject
+
+	agency   *widget.Label
+	syncSpot *fyne.Container // where the sync status goes, once sync exists
+	nav      *widget.List
+	content  *fyne.Container
+
+	sections []section
+	current  int
+	cases    *casesScreen // also reached with Ctrl+F
+}
+
+// screen is what a section shows.
+type screen interface {
+	content() fyne.CanvasObject
+	onShow() // the section was opened: load fresh data
+	onTick() // time passed: move the clocks
+}
+
+// section is one entry of the navigation.
+type section struct {
+	id     string
+	title  string
+	icon   fyne.Resource
+	build  func() screen
+	screen screen // built on first use
+}
+
+// sectionAction says which permission a section needs (data enforces the
+// same; hiding is for clarity, not protection).
+var sectionAction = map[string]data.Action{
+	"dashboard":  data.ActCaseList,
+	"cases":      data.ActCaseList,
+	"coaches":    data.ActRosterView,
+	"facilities": data.ActDirectoryView,
+	"checkins":   data.ActCheckIn,
+	"reports":    data.ActReports,
+	// The idle-lock delay of a shared station PC is the device's
+	// administrator's call.
+	"settings": data.ActDevices,
+}
+
+func newShell(a *App, sess *data.Session) *shell {
+	s := &shell{app: a, sess: sess, current: -1}
+	all := []section{
+		{id: "dashboard", title: lang.L("Dashboard"), icon: theme.HomeIcon(), build: func() screen { return newDashboardScreen(a, sess) }},
+		{id: "cases", title: lang.L("Cases"), icon: theme.ListIcon(), build: func() screen {
+			s.cases = newCasesScreen(a, sess)
+			return s.cases
+		}},
+		{id: "coaches", title: lang.L("Coaches"), icon: theme.AccountIcon(), build: func() screen { return newCoachesScreen(a, sess) }},
+		{id: "facilities", title: lang.L("Facilities"), icon: theme.StorageIcon(), build: func() screen { return newLaterScreen("facilities") }},
+		{id: "checkins", title: lang.L("Check-ins"), icon: theme.CalendarIcon(), build: func() screen { return newLaterScreen("checkins") }},
+		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newLaterScreen("reports") }},
+		{id: "settings", title: lang.L("Settings"), icon: theme.SettingsIcon(), build: func() screen { return newSettingsScreen(a, sess) }},
+	}
+	for _, sec := range all {
+		if sess.Can(sectionAction[sec.id]) {
+			s.sections = append(s.sections, sec)
+		}
+	}
+
+	s.nav = widget.NewList(
+		func() int { return len(s.sections) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Check-ins xx"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(s.sections[i].icon)
+			row.Objects[1].(*widget.Label).SetText(s.sections[i].title)
+		},
+	)
+	s.nav.OnSelected = s.onNav
+	s.content = container.NewStack()
+	s.view = container.NewBorder(s.header(), nil,
+		container.NewHBox(column(190, s.nav), widget.NewSeparator()), nil,
+		s.content)
+	return s
+}
+
+// header is the bar across the top: the program on the left; on the right
+// the sync status (empty until sync exists), who is logged in, and Lock.
+func (s *shell) header() fyne.CanvasObject {
+	name := lang.L("ConnectPoint")
+	if ag, err := s.sess.Agency(s.app.ctx()); err == nil && ag.Name != "" {
+		name = joinDot(name, ag.Name)
+	} else if err != nil {
+		s.app.log.Error("read agency", "err", err)
+	}
+	s.agency = widget.NewLabel(name)
+	s.agency.TextStyle.Bold = true
+	s.agency.SizeName = theme.SizeNameSubHeadingText
+	s.syncSpot = container.NewStack()
+	who := widget.NewLabel(joinDot(displayName(&s.sess.User), roleName(s.sess.User.Role)))
+	lock := widget.NewButtonWithIcon(lang.L("Lock"), theme.VisibilityOffIcon(), s.app.lockNow)
+	bar := container.NewHBox(s.agency, layout.NewSpacer(), s.syncSpot, who, lock)
+	return container.NewVBox(bar, widget.NewSeparator())
+}
+
+// select0 opens the first section the user may use.
+func (s *shell) select0() {
+	if len(s.sections) > 0 {
+		s.nav.Select(0)
+	}
+}
+
+// onNav opens section i, building its screen the first time.
+func (s *shell) onNav(i widget.ListItemID) {
+	if i < 0 || i >= len(s.sections) {
+		return
+	}
+	sec := &s.sections[i]
+	if sec.screen == nil {
+		sec.screen = sec.build()
+		s.content.Add(sec.screen.content())
+	}
+	for j := range s.sections {
+		if sc := s.sections[j].screen; sc != nil && j != i {
+			sc.content().Hide()
+		}
+	}
+	sec.screen.content().Show()
+	s.current = i
+	sec.screen.onShow()
+	s.content.Refresh()
+}
+
+// open opens the section with the given id, if the user has it.
+func (s *shell) open(id string) bool {
+	for i, sec := range s.sections {
+		if sec.id == id {
+			if s.current != i {
+				s.nav.Select(i)
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// focusCaseSearch opens Cases and puts the cursor in its search.
+func (s *shell) focusCaseSearch() {
+	if s.open("cases") && s.cases != nil {
+		s.app.win.Canvas().Focus(s.cases.search)
+	}
+}
+
+func (s *shell) onTick() {
+	if s.current >= 0 {
+		s.sections[s.current].screen.onTick()
+	}
+}
+
+// roleName is a role as people say it.
+func roleName(r data.Role) string {
+	switch r {
+	case data.RoleOfficer:
+		return lang.L("officer")
+	case data.RoleCoach:
+		return lang.L("coach")
+	case data.RoleCoordinator:
+		return lang.L("coordinator")
+	case data.RoleAdmin:
+		return lang.L("administrator")
+	}
+	return string(r)
+}
