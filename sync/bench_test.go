@@ -23,7 +23,7 @@ func opsSource(b *testing.B) (*cpsync.MemoryTarget, *device, []*data.Op) {
 	b.Helper()
 	m := cpsync.NewMemoryTarget()
 	a := newNetwork(b, m, 1)[0]
-	spec := data.GenerateSpec{Cases: 2600, Facilities: 400, Coaches: 30, Seed: 7, Span: 365 * 24 * time.Hour}
+	spec := data.GenerateSpec{Cases: 5400, Facilities: 800, Coaches: 60, Seed: 7, Span: 365 * 24 * time.Hour}
 	if err := a.sess.Generate(ctx, spec, nil); err != nil {
 		b.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func TestPropertyConverges(t *testing.T) {
 		var notes []notePlaced
 		var concurrent, sequential []pair
 		pairUsed := map[string]bool{}
-		var coaches []string
+		var coaches, facilities, consents []string
 		users := 0
 		pick := func(label string) *device { return devs[rapid.IntRange(0, n-1).Draw(rt, label)] }
 		own := map[*device][]string{} // cases created on each device
@@ -115,6 +115,20 @@ func TestPropertyConverges(t *testing.T) {
 			rt.Fatalf("unexpected error: %v", err)
 			return false
 		}
+		// tolerateInvalid also lets a step the case's state does not allow
+		// (a check-in before placement) pass.
+		tolerateInvalid := func(err error) bool {
+			if data.ErrorCode(err) == data.EINVALID {
+				return false
+			}
+			return tolerate(err)
+		}
+		pickFrom := func(list []string, label string) string {
+			if len(list) == 0 {
+				return ""
+			}
+			return list[rapid.IntRange(0, len(list)-1).Draw(rt, label)]
+		}
 		// Every device starts with a case of its own, so there is always
 		// something to edit.
 		for _, d := range devs {
@@ -124,7 +138,7 @@ func TestPropertyConverges(t *testing.T) {
 		for i := 0; i < steps; i++ {
 			d := pick("device")
 			d.clock.Advance(time.Duration(rapid.IntRange(0, 600).Draw(rt, "seconds")) * time.Second)
-			switch rapid.IntRange(0, 13).Draw(rt, "action") {
+			switch rapid.IntRange(0, 21).Draw(rt, "action") {
 			case 0:
 				newCase(d)
 			case 1: // a register field of the case or, sealed, of the person
@@ -240,6 +254,51 @@ func TestPropertyConverges(t *testing.T) {
 					rt.Fatalf("%s after a round that carried the case: %v", d2.name, err)
 				}
 				sequential = append(sequential, pair{id, "transport", []string{"taxi"}})
+			case 14: // the shared directory
+				sum, err := d.sess.ImportFacilities(ctx, []data.Facility{{Name: fmt.Sprintf("Serenity House %d", i),
+					City: "Aurora", State: "IL", ZIP: "60505", Services: []string{"RES", "MD"}}}, false)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				for _, id := range sum.IDs {
+					facilities = append(facilities, id)
+				}
+			case 15:
+				if f := pickFrom(facilities, "facility"); f != "" {
+					_, err := d.sess.ReportAvailability(ctx, f, rapid.IntRange(0, 9).Draw(rt, "open"), "beds after noon")
+					tolerate(err)
+				}
+			case 16:
+				if c := pickFrom(coaches, "coach"); c != "" {
+					resp := rapid.SampledFrom([]string{"accepted", "declined", "no_answer"}).Draw(rt, "response")
+					_, err := d.sess.LogDispatch(ctx, data.DispatchAttempt{CaseID: pickCase(d), Coach: c, Response: resp})
+					tolerate(err)
+				}
+			case 17:
+				if f := pickFrom(facilities, "facility"); f != "" {
+					_, err := d.sess.LogFacilityCall(ctx, data.FacilityCall{CaseID: pickCase(d), Facility: f, Result: "no_bed"})
+					tolerate(err)
+				}
+			case 18: // placement writes transport: keep it off the cases of sequential pairs
+				id := pickCase(d)
+				if f := pickFrom(facilities, "facility"); f != "" && !pairUsed[id+"/t"] {
+					if tolerateInvalid(d.sess.Place(ctx, id, data.Placement{Facility: f, Transport: "coach"})) {
+						pairUsed[id+"/t"] = true
+					}
+				}
+			case 19:
+				_, err := d.sess.RecordCheckIn(ctx, data.CheckIn{CaseID: pickCase(d), Reached: true, Method: "phone", Situation: "in_treatment", Naloxone: true})
+				tolerateInvalid(err)
+			case 20: // consent (42 CFR §2.31)
+				id, err := d.sess.AddConsent(ctx, data.Consent{CaseID: pickCase(d), Discloser: "Naperville PD", Recipient: "Serenity House",
+					Purpose: "treatment referral", Information: "name, contact, substance use", SignedBy: "the person", ExpiresOn: "2027-05-27"})
+				if tolerate(err) {
+					consents = append(consents, id)
+				}
+			case 21:
+				if c := pickFrom(consents, "consent"); c != "" {
+					tolerate(d.sess.RevokeConsent(ctx, c))
+				}
 			}
 		}
 
