@@ -173,7 +173,14 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err != nil {
 		return fail(err)
 	}
+	// The newest snapshot first, if the network has one; then the round
+	// pulls the segments after it.
+	taken, err := sy.takeSnapshot(ctx)
+	if err != nil && !IsOffline(err) {
+		return store, sy, res, fmt.Errorf("first sync: %w", err)
+	}
 	res, err = sy.Round(ctx)
+	res.Pulled += taken
 	if err != nil && !IsOffline(err) {
 		return store, sy, res, fmt.Errorf("first sync: %w", err)
 	}

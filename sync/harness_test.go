@@ -164,3 +164,5 @@ func (d *device) newCase(first, last string) string {
 	}
 	return id
 }
+
+func testKDF() data.KDFParams { return data.TestKDF }
