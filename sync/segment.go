@@ -42,7 +42,9 @@ const (
 	segMagic = "CPSG"
 	// maxBody bounds what decompression may produce, so that a hostile
 	// file cannot exhaust memory.
-	maxBody = 256 << 20
+	maxBody = 64 << 20
+	// maxOpBytes bounds one encoded operation.
+	maxOpBytes = 64 << 10
 	// MaxSegmentOps is the most operations one segment holds.
 	MaxSegmentOps = 20000
 )
@@ -247,12 +249,16 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 	if h.Last-h.First+1 > MaxSegmentOps {
 		return fail(nil, "holds %d operations, more than %d", h.Last-h.First+1, MaxSegmentOps)
 	}
-	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxBody+1))
+	// No real operation comes near maxOpBytes (a note is at most 4,000
+	// characters), so a body that inflates past that per operation is
+	// refused before it can cost much memory or time.
+	limit := min(int64(maxBody), (h.Last-h.First+1)*maxOpBytes)
+	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), limit+1))
 	if err != nil {
 		return fail(err, "damaged compressed body: %v", err)
 	}
-	if len(raw) > maxBody {
-		return fail(nil, "body larger than %d bytes", maxBody)
+	if int64(len(raw)) > limit {
+		return fail(nil, "body inflates past %d bytes", limit)
 	}
 	ops, err := decodeOps(raw, h.Device, h.First, int(h.Last-h.First+1))
 	if err != nil {
