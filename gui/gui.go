@@ -64,6 +64,10 @@ type App struct {
 
 	reminders *reminders // check-ins due, for the logged-in user (reminders.go)
 
+	syncStarter SyncStarter // from main; nil when the build has no sync
+	sync        SyncHandle  // the running sync of this session (syncstatus.go)
+	syncView    *syncStatus
+
 	// placeChosen records a placement when someone presses "Place here" in
 	// Find a bed; the station workflow sets it. Nil: not in this build.
 	placeChosen func(caseID, facilityID string)
@@ -164,6 +168,7 @@ func (a *App) start() {
 func (a *App) close() {
 	a.stopOnce.Do(func() {
 		a.stopReminders()
+		a.stopSync()
 		close(a.stop)
 		if a.store != nil {
 			if err := a.store.Close(); err != nil {
@@ -220,12 +225,14 @@ func (a *App) openShell() {
 	a.show(a.shell.view)
 	a.shell.select0()
 	a.startReminders()
+	a.startSync()
 }
 
 // endSession forgets the user and everything their screens held, and asks
 // for a login.
 func (a *App) endSession() {
 	a.stopReminders()
+	a.stopSync()
 	a.sess, a.shell, a.recovery, a.session, a.lock, a.refocus, a.hidden = nil, nil, nil, nil, nil, nil, nil
 	a.showLogin()
 }
