@@ -146,6 +146,7 @@ func (s *caseScreen) onShow() {
 	s.showPerson()
 	s.showConsent()
 	s.onTick()
+	s.view.Refresh()
 }
 
 // onTick moves the clock.

@@ -446,3 +446,43 @@ func TestTranslationKeysAreNotI18nWords(t *testing.T) {
 		}
 	}
 }
+
+func TestClockSettings(t *testing.T) {
+	opt, clk := testOptions()
+	dir := t.TempDir()
+	sess := program(t, dir, opt)
+	someCases(t, sess) // Daniel 19:00, Maria 20:00, Tom 20:50
+	clk.Set(start.Add(95 * time.Minute))
+	a := loggedIn(t, dir, opt, "admin")
+	a.shell.open("settings")
+	var st *settingsScreen
+	for _, sec := range a.shell.sections {
+		if s, ok := sec.screen.(*settingsScreen); ok {
+			st = s
+		}
+	}
+	f := st.clocks
+	if f.amber.entry.Text != "60" || f.red.entry.Text != "120" || f.wait.entry.Text != "10" {
+		t.Fatalf("defaults %q %q %q", f.amber.entry.Text, f.red.entry.Text, f.wait.entry.Text)
+	}
+	f.red.entry.SetText("20")
+	test.Tap(button(t, a, "Save the clocks"))
+	if f.red.problem.Text != "Red comes after amber: use 60 or more." {
+		t.Errorf("red before amber: %q", f.red.problem.Text)
+	}
+	f.amber.entry.SetText("30")
+	f.red.entry.SetText("90")
+	f.wait.entry.SetText("5")
+	f.wait.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if f.saved.Text != "Saved." {
+		t.Fatalf("not saved: %q", f.saved.Text)
+	}
+	a.shell.open("dashboard")
+	rows := caseRows(a)
+	if len(rows) < 2 || rows[0].flag.Text != "late" || rows[1].flag.Text != "30 min+" {
+		t.Errorf("with amber 30 and red 90 at 20:35: %q %q", rows[0].flag.Text, rows[1].flag.Text)
+	}
+	if got := a.minutesSetting(dispatchWaitSetting, 0); got != 5*time.Minute {
+		t.Errorf("dispatch wait %v", got)
+	}
+}
