@@ -314,6 +314,10 @@ func TestIntakeSaysWhatIsWrongAndKeepsTyping(t *testing.T) {
 	if !shows(a, "No consent on file") {
 		t.Error("an intake without a signature should say no consent is on file")
 	}
+	test.Tap(cs.next)
+	if cs.rec.Case.Status != data.StatusClosed || cs.nextTitle.Text != "Closed" {
+		t.Errorf("after closing: %s %q", cs.rec.Case.Status, cs.nextTitle.Text)
+	}
 }
 
 func TestIntakeErrorsMarkup(t *testing.T) {
