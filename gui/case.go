@@ -146,6 +146,7 @@ func (s *caseScreen) onShow() {
 	s.showPerson()
 	s.showConsent()
 	s.onTick()
+	s.view.Refresh()
 }
 
 // onTick moves the clock.
@@ -156,8 +157,11 @@ func (s *caseScreen) onTick() {
 	c := &s.rec.Case
 	age := c.Age(s.app.now())
 	imp, word := widget.LowImportance, ""
-	if c.Status == data.StatusOpen {
+	switch c.Status {
+	case data.StatusOpen:
 		imp, word = s.limits.state(age)
+	case data.StatusPlaced:
+		word = lang.L("to placement")
 	}
 	s.clock.Importance, s.flag.Importance = imp, imp
 	s.clock.SetText(clockText(age))
@@ -245,7 +249,11 @@ func (s *caseScreen) nextStep() (title, facts, button, note string, action func(
 		}
 		return title, facts, "", "", nil
 	case c.Eligible == "no":
-		return lang.L("Not eligible: refer elsewhere"), strings.Join(s.screenedOut(), " · "), "", eligibilityAdvice(c.MedicalEmergency, c.Warrant, c.DVCharge, c.Danger), nil
+		facts, note = strings.Join(s.screenedOut(), " · "), eligibilityAdvice(c.MedicalEmergency, c.Warrant, c.DVCharge, c.Danger)
+		if sess.Can(data.ActCaseEdit) {
+			return lang.L("Not eligible: refer elsewhere"), facts, lang.L("Referred elsewhere: close the case"), note, s.onCloseReferred
+		}
+		return lang.L("Not eligible: refer elsewhere"), facts, "", note, nil
 	case c.Coach == "":
 		tried := 0
 		for _, d := range s.dispatches {
@@ -336,6 +344,19 @@ func (s *caseScreen) screenedOut() []string {
 		out = append(out, lang.L("danger to others"))
 	}
 	return out
+}
+
+// onCloseReferred closes a case the program cannot take, once the person
+// was sent where the screen said: the clock stops and the case leaves the
+// dashboard.
+func (s *caseScreen) onCloseReferred() {
+	err := s.sess.SetCaseFields(s.app.ctx(), s.id, map[string]string{"status": data.StatusClosed, "closed_at": "now",
+		"close_reason": "not eligible: referred elsewhere"})
+	if err != nil {
+		say(s.problem, s.app.errorText(err))
+		return
+	}
+	s.onShow()
 }
 
 // onArrived records that the coach who accepted has arrived.

@@ -15,8 +15,9 @@ import (
 	"connectpoint/data"
 )
 
-// coachesScreen answers "who can come?": the roster, read-only for now,
-// with who is on call at this moment.
+// coachesScreen answers "who can come?": the roster, who is on call at
+// this moment first. A coordinator adds coaches, and opens one (a tap) to
+// change them, deactivate them or give them shifts.
 type coachesScreen struct {
 	app  *App
 	sess *data.Session
@@ -32,7 +33,11 @@ type coachesScreen struct {
 
 func newCoachesScreen(a *App, sess *data.Session) *coachesScreen {
 	s := &coachesScreen{app: a, sess: sess, problem: problem(), count: subheading(""),
-		empty: sentence(lang.L("No coaches on the roster yet. A coordinator adds them with “connectpoint coach add”."))}
+		empty: sentence(lang.L("No coaches on the roster yet. A coordinator adds them here."))}
+	edit := sess.Can(data.ActRosterEdit)
+	if edit {
+		s.empty.SetText(lang.L("No coaches on the roster yet. Add the first with “Add coach”."))
+	}
 	s.list = widget.NewList(
 		func() int { return len(s.coaches) },
 		func() fyne.CanvasObject { return newCoachRow(s.onCopy) },
@@ -43,12 +48,26 @@ func newCoachesScreen(a *App, sess *data.Session) *coachesScreen {
 			}
 		},
 	)
-	s.list.OnSelected = func(widget.ListItemID) { s.list.UnselectAll() }
-	later := sentence(lang.L("Adding and changing coaches here comes with a later update; until then a coordinator uses “connectpoint coach add”."))
-	later.TextStyle.Italic = true
-	s.view = container.NewBorder(
-		container.NewVBox(heading(lang.L("Coaches")), s.count),
-		container.NewVBox(s.problem, widget.NewSeparator(), later), nil, nil,
+	s.list.OnSelected = func(i widget.ListItemID) {
+		s.list.UnselectAll()
+		if edit && i >= 0 && i < len(s.coaches) {
+			id := s.coaches[i].ID
+			a.shell.showPage("coach:"+id, func() screen { return newCoachForm(a, sess, id) })
+		}
+	}
+	top := container.NewVBox(heading(lang.L("Coaches")))
+	foot := sentence(lang.L("A coordinator changes the roster and the shifts."))
+	if edit {
+		top.Add(container.NewHBox(primary(lang.L("Add coach"), theme.ContentAddIcon(), func() {
+			a.shell.showPage("coach:", func() screen { return newCoachForm(a, sess, "") })
+		})))
+		foot.SetText(lang.L("Tap a coach to change their details, deactivate them or give them shifts."))
+	}
+	foot.TextStyle.Italic = true
+	top.Add(s.count)
+	top.Add(newCoachHeader())
+	s.view = container.NewBorder(top,
+		container.NewVBox(s.problem, widget.NewSeparator(), foot), nil, nil,
 		container.NewStack(s.list, container.NewPadded(s.empty)))
 	return s
 }

@@ -204,6 +204,7 @@ func (s *dispatchScreen) accepting() *data.DispatchAttempt {
 // arrived.
 func (s *dispatchScreen) refresh() {
 	a := s.app
+	defer s.view.Refresh()
 	now := a.now()
 	s.caseFacts.SetText(joinDot(lang.L("For {{.Name}}", map[string]string{"Name": s.line.Display}),
 		lang.L("waiting {{.Age}}", map[string]string{"Age": clockText(now.Sub(s.line.OpenedAt))}), s.personFacts()))

@@ -159,12 +159,12 @@ func newIntakeScreen(a *App, sess *data.Session) *intakeScreen {
 		widget.NewSeparator(),
 		labelled(lang.L("Consent to share (42 CFR Part 2)"), s.consent.view, nil),
 	)
-	form := container.NewVBox(
-		s.dups,
-		container.NewBorder(nil, nil, nil, column(520, right), person),
-	)
+	form := container.NewBorder(nil, nil, nil, column(520, right), person)
+	// A possible duplicate stays in sight above the form, however far down
+	// the cursor is.
 	top := container.NewVBox(
 		container.NewHBox(heading(lang.L("New intake")), layout.NewSpacer(), s.clock),
+		s.dups,
 		widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), s.problem,
 		container.NewHBox(clear, layout.NewSpacer(), cancel, s.save))

@@ -82,6 +82,7 @@ func (s *placeScreen) onShow() {
 func (s *placeScreen) onTick() {}
 
 func (s *placeScreen) showFacility() {
+	defer s.view.Refresh() // the facility's lines change the form's layout
 	s.facility.RemoveAll()
 	if s.facilityID == "" {
 		s.facility.Add(sentence(lang.L("No facility chosen: find a bed first, then choose “Place here”.")))
