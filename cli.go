@@ -50,6 +50,12 @@ Commands:
                                             passphrase: CONNECTPOINT_ENROLL_PASSPHRASE or asked
   join FILE                                 this data folder becomes a device of that network
   export --json [--out FILE]                the whole logical state, canonical JSON
+  report [--from DATE] [--to DATE] [--agency NAME] [--format text|csv|pdf] [--public] [--out FILE]
+                                            the program's figures (coordinators and administrators;
+                                            each report is audited). Default period: this month so far
+                                            and the three months before it. --public hides counts under
+                                            11 and names no facility. A PDF goes to --out, else to
+                                            connectpoint-report-FROM-to-TO.pdf
   demo                                      a realistic demo program in a new data folder; users
                                             admin, officer, coach, coordinator, all with the password
                                             from CONNECTPOINT_PASSWORD (else one is made and printed)
@@ -138,6 +144,7 @@ func (c *cli) commands() map[string]func([]string) error {
 		"sync status":     c.cmdSyncStatus,
 		"enroll":          c.cmdEnroll,
 		"join":            c.cmdJoin,
+		"report":          c.cmdReport,
 		"demo":            c.cmdDemo,
 		"facility import": c.cmdFacilityImport,
 		"facility list":   c.cmdFacilityList,
