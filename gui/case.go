@@ -369,13 +369,7 @@ func (s *caseScreen) onArrived() {
 	s.onShow()
 }
 
-func (s *caseScreen) onFindBed() {
-	if !s.app.findBed(s.id) {
-		say(s.nextNote, noFindBed())
-		s.nextNote.Importance = widget.WarningImportance
-		s.nextNote.Refresh()
-	}
-}
+func (s *caseScreen) onFindBed() { s.app.showFindBed(s.id) }
 
 // showCoach shows the case's coach with their phone, large, to call.
 func (s *caseScreen) showCoach() {

@@ -29,7 +29,7 @@ type dashboardScreen struct {
 	problem *widget.Label
 
 	onCall     *fyne.Container
-	slots      screen // the facility directory's panel, nil without it
+	slots      *fyne.Container // open slots near the station (facility_hooks.go)
 	checkIns   *widget.Label
 	checkInBox *fyne.Container
 }
@@ -54,17 +54,8 @@ func newDashboardScreen(a *App, sess *data.Session) *dashboardScreen {
 	if ag, err := sess.Agency(a.ctx()); err == nil {
 		zip = ag.ZIP
 	}
-	// --- Open slots near <station ZIP>: the facility directory's panel,
-	// built by its own files through a.newSlotsPanel (see flow.go). ---
-	var slots fyne.CanvasObject
-	if a.newSlotsPanel != nil {
-		s.slots = a.newSlotsPanel(zip)
-		slots = s.slots.content()
-	} else {
-		slots = container.NewVBox(subheading(lang.L("Open slots near {{.ZIP}}", map[string]string{"ZIP": zip})),
-			sentence(lang.L("Open slots from the facility directory will show here once that screen is part of this build.")))
-	}
-	// --- end of the open slots ---
+	s.slots = container.NewVBox()
+	slots := container.NewVBox(subheading(lang.L("Open slots near {{.ZIP}}", map[string]string{"ZIP": zip})), s.slots)
 
 	bottom := container.NewVBox(widget.NewSeparator(),
 		container.NewGridWithColumns(2,
@@ -110,16 +101,12 @@ func (s *dashboardScreen) onShow() {
 	}
 	s.showOnCall()
 	s.showCheckIns()
-	if s.slots != nil {
-		s.slots.onShow()
-	}
+	s.slots.Objects = []fyne.CanvasObject{s.app.openSlotsNear(5)}
+	s.slots.Refresh()
 }
 
 func (s *dashboardScreen) onTick() {
 	s.list.list.Refresh()
-	if s.slots != nil {
-		s.slots.onTick()
-	}
 }
 
 // showOnCall lists the active coaches on call now, phone first to dial.

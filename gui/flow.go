@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 
 	"connectpoint/data"
 )
@@ -15,14 +14,10 @@ import (
 // kept once built, so that what was typed in it survives going elsewhere,
 // the idle lock and coming back; it is dropped when its work is done.
 //
-// Hooks of the facility directory. Its screens are built in their own
-// files (facilities*.go, findbed.go), which fill these fields of App:
-//
-//	a.showFindBed = func(caseID string) { ... }      // "Find a bed" on a case screen
-//	a.newSlotsPanel = func(zip string) screen { ... } // "Open slots near <ZIP>" on the dashboard
-//
-// and call a.placeCase(caseID, facilityID) when a bed is chosen: the
-// placement page opens with that facility.
+// The facility directory's screens (facilities*.go, findbed.go) give the
+// workflow a.showFindBed(caseID) and a.openSlotsNear(limit); their "Place
+// here" calls a.placeChosen, which New sets to a.placeCase: the placement
+// page opens with that facility.
 
 // pageEntry is one page and where Back goes from it.
 type pageEntry struct {
@@ -212,21 +207,6 @@ func (a *App) placeCase(caseID, facilityID string) {
 func (a *App) openCheckIn(caseID string, due *data.DueCheckIn) {
 	sc := a.shell.showPage("checkin:"+caseID, func() screen { return newCheckInForm(a, a.sess, caseID) })
 	sc.(*checkInForm).setDue(due)
-}
-
-// findBed opens the facility directory for a case; in a build without
-// it, it says so and returns false.
-func (a *App) findBed(caseID string) bool {
-	if a.showFindBed == nil {
-		return false
-	}
-	a.showFindBed(caseID)
-	return true
-}
-
-// noFindBed is what the case screen says when the directory is missing.
-func noFindBed() string {
-	return lang.L("The facility directory screen is not built in this version, so a bed cannot be searched from here yet.")
 }
 
 // onEscape (Esc with no field focused) leaves the page on screen.

@@ -62,12 +62,12 @@ type App struct {
 	login    *loginScreen
 	recovery *recoveryScreen
 
-	// Hooks of the facility directory's screens, nil in a build without
-	// them (see flow.go).
-	showFindBed   func(caseID string)
-	newSlotsPanel func(zip string) screen
-
 	reminders *reminders // check-ins due, for the logged-in user (reminders.go)
+
+	// placeChosen records a placement when someone presses "Place here" in
+	// Find a bed; the station workflow sets it. Nil: not in this build.
+	placeChosen func(caseID, facilityID string)
+	facCache    facilityCache // the facility directory in memory
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -108,6 +108,7 @@ func newApp(fa fyne.App, dir string, opt data.Options) *App {
 	if a.clock == nil {
 		a.clock = data.SystemClock{}
 	}
+	a.placeChosen = a.placeCase
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -1,0 +1,66 @@
+package data_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"connectpoint/data"
+)
+
+func TestSetUpDemo(t *testing.T) {
+	clock := &data.FixedClock{T: time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)}
+	s, err := data.Create(ctx, filepath.Join(t.TempDir(), "demo"), opts(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dir := []data.Facility{
+		{Name: "Gateway Foundation Aurora", Street: "400 Mercy Ln", City: "Aurora", State: "IL", ZIP: "60506", Services: []string{"RES", "RS", "NP", "SS"}},
+		{Name: "Serenity House", Street: "891 S Rohlwing Rd", City: "Naperville", State: "IL", ZIP: "60540", Services: []string{"HH", "RES", "SS"}},
+		{Name: "Far Away Clinic", Street: "1 Main", City: "Cairo", State: "IL", ZIP: "62914", Services: []string{"OP"}},
+	}
+	if err := s.SetUpDemo(ctx, "demo-password", dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range data.DemoUsers {
+		if _, err := s.Login(ctx, u.Username, "demo-password"); err != nil {
+			t.Errorf("%s cannot log in: %v", u.Username, err)
+		}
+	}
+	coord, _ := s.Login(ctx, "coordinator", "demo-password")
+	list, err := coord.ListCases(ctx, data.CaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byWait := map[string]int{}
+	status := map[string]int{}
+	late := 0
+	for _, c := range list {
+		byWait[c.WaitingFor]++
+		status[c.Status]++
+		if c.Status == data.StatusOpen && clock.Now().Sub(c.OpenedAt) > data.PlacedWithin-15*time.Minute {
+			late++
+		}
+	}
+	if byWait["bed"] == 0 || byWait["coach"] == 0 || byWait["assessment"] == 0 || status[data.StatusPlaced] < 4 || status[data.StatusClosed] < 2 || late == 0 {
+		t.Errorf("demo lacks a step: waiting %v, status %v, late %d", byWait, status, late)
+	}
+	coach, _ := s.Login(ctx, "coach", "demo-password")
+	due, err := coach.MyCheckIns(ctx, clock.Now(), 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	for _, d := range due {
+		states[d.State]++
+	}
+	if states[data.CheckInOverdue] == 0 || states[data.CheckInDue] == 0 {
+		t.Errorf("check-ins: %v, want some overdue and some due", states)
+	}
+	on, _ := coord.OnCall(ctx, clock.Now())
+	all, _ := coord.Coaches(ctx)
+	if len(on) == 0 || len(on) == len(all) {
+		t.Errorf("%d of %d coaches on call; want some on and some off", len(on), len(all))
+	}
+}
