@@ -126,7 +126,7 @@ func BenchmarkApplyForeignOps(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			m.FailNext(1, nil) // the join's own first round fails offline: the round is timed below
+			m.FailNext(2, nil) // the join's snapshot look-up and first round fail offline: the round is timed below
 			s, sy, _, err := cpsync.Join(ctx, filepath.Join(b.TempDir(), "join"), bundle, passphrase,
 				cpsync.JoinOptions{Store: storeOpts(nil), Target: m, Sync: syncOpts})
 			if !cpsync.IsOffline(err) {

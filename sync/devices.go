@@ -29,8 +29,14 @@ type DeviceEntry struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	PublicKey []byte `json:"public_key"`
-	Admin     bool   `json:"admin,omitempty"`
-	Revoked   bool   `json:"revoked,omitempty"`
+	// BoxKey is the device's X25519 public key: new network keys are
+	// sealed to it after a revocation.
+	BoxKey []byte `json:"box_key"`
+	Admin  bool   `json:"admin,omitempty"`
+	// Revoked devices' segments are accepted up to RevokedAfter (what the
+	// revoking administrator had applied) and refused after it.
+	Revoked      bool  `json:"revoked,omitempty"`
+	RevokedAfter int64 `json:"revoked_after,omitempty"`
 }
 
 // signedList is a device list as it is stored: the exact bytes signed and
@@ -50,10 +56,12 @@ func (l *DeviceList) Device(id string) (DeviceEntry, bool) {
 	return DeviceEntry{}, false
 }
 
-// PublicKey returns the key of an enrolled device that is not revoked.
-func (l *DeviceList) PublicKey(id string) (ed25519.PublicKey, bool) {
+// PublicKey returns the key that a device's segment ending at last must be
+// signed with: false when the device is not enrolled, or was revoked before
+// last.
+func (l *DeviceList) PublicKey(id string, last int64) (ed25519.PublicKey, bool) {
 	d, ok := l.Device(id)
-	if !ok || d.Revoked || len(d.PublicKey) != ed25519.PublicKeySize {
+	if !ok || (d.Revoked && last > d.RevokedAfter) || len(d.PublicKey) != ed25519.PublicKeySize {
 		return nil, false
 	}
 	return ed25519.PublicKey(d.PublicKey), true
@@ -105,18 +113,18 @@ func verifyList(name string, b []byte, network string, trusted *DeviceList) (*De
 	return &l, nil
 }
 
-// newerLists fetches the device lists on the target newer than trusted and
-// returns the newest that verifies, each against the one before it, with
-// its file bytes. It returns trusted (and nil bytes) when there is none.
-func (sy *Syncer) newerLists(ctx context.Context) (*DeviceList, []byte, error) {
-	entries, err := sy.target.List(ctx, sy.prefix+"devices/")
-	if err != nil {
-		return nil, nil, err
-	}
+// newerLists fetches the device lists among entries (a listing of the
+// network's folder) newer than the trusted one and returns the newest that
+// verifies, each against the one before it, with its file bytes. It
+// returns trusted (and nil bytes) when there is none.
+func (sy *Syncer) newerLists(ctx context.Context, entries []Entry) (*DeviceList, []byte, error) {
 	cur := sy.devices
 	var curBytes []byte
 	for _, e := range entries {
 		rel := strings.TrimPrefix(e.Name, sy.prefix)
+		if !strings.HasPrefix(rel, "devices/") {
+			continue
+		}
 		var v int64
 		if _, err := fmt.Sscanf(rel, "devices/%020d.list", &v); err != nil || rel != deviceListName(v) || v <= cur.Version {
 			continue
@@ -135,9 +143,9 @@ func (sy *Syncer) newerLists(ctx context.Context) (*DeviceList, []byte, error) {
 	return cur, curBytes, nil
 }
 
-// refreshDevices adopts the newest verified device list on the target.
-func (sy *Syncer) refreshDevices(ctx context.Context) error {
-	l, b, err := sy.newerLists(ctx)
+// refreshDevices adopts the newest verified device list among entries.
+func (sy *Syncer) refreshDevices(ctx context.Context, entries []Entry) error {
+	l, b, err := sy.newerLists(ctx, entries)
 	if err != nil || b == nil {
 		return err
 	}
@@ -170,13 +178,18 @@ func (sy *Syncer) publishDevices(ctx context.Context) error {
 // addDevice signs a new version of the list with one more device. Only an
 // administrator's device may.
 func (sy *Syncer) addDevice(ctx context.Context, e DeviceEntry) ([]byte, error) {
+	return sy.changeDevices(ctx, func(l *DeviceList) { l.Devices = append(l.Devices, e) })
+}
+
+// changeDevices signs a new version of the list changed by f.
+func (sy *Syncer) changeDevices(ctx context.Context, f func(*DeviceList)) ([]byte, error) {
 	me, ok := sy.devices.Device(sy.store.Device())
 	if !ok || !me.Admin {
 		return nil, fmt.Errorf("this device is not an administrator's device: enrol new devices from the one the network was made on")
 	}
 	next := &DeviceList{Network: sy.keys.network, Version: sy.devices.Version + 1, Signer: me.ID,
 		At: sy.store.Now().UTC().Format(time.RFC3339), Devices: append([]DeviceEntry{}, sy.devices.Devices...)}
-	next.Devices = append(next.Devices, e)
+	f(next)
 	b, err := signList(next, sy.keys.priv)
 	if err != nil {
 		return nil, err
@@ -186,4 +199,10 @@ func (sy *Syncer) addDevice(ctx context.Context, e DeviceEntry) ([]byte, error) 
 	}
 	sy.devices = next
 	return b, nil
+}
+
+func signWith(priv ed25519.PrivateKey, b []byte) []byte { return ed25519.Sign(priv, b) }
+
+func verifyWith(pub, b, sig []byte) bool {
+	return len(pub) == ed25519.PublicKeySize && ed25519.Verify(ed25519.PublicKey(pub), b, sig)
 }

@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,14 +34,16 @@ type bundleFile struct {
 
 // Enrolment is the content of a bundle.
 type Enrolment struct {
-	Network    string `json:"network"`
-	NetworkKey []byte `json:"network_key"`
-	DataKey    []byte `json:"data_key"`
-	Target     string `json:"target"`
-	DeviceID   string `json:"device_id"`
-	DeviceName string `json:"device_name"`
-	DeviceKey  []byte `json:"device_key"` // Ed25519 seed
-	Devices    []byte `json:"devices"`    // the signed device list
+	Network     string            `json:"network"`
+	NetworkKeys map[uint32][]byte `json:"network_keys"` // by epoch
+	Epoch       uint32            `json:"epoch"`        // the current one
+	DataKey     []byte            `json:"data_key"`
+	Target      string            `json:"target"`
+	DeviceID    string            `json:"device_id"`
+	DeviceName  string            `json:"device_name"`
+	DeviceKey   []byte            `json:"device_key"` // Ed25519 seed
+	BoxKey      []byte            `json:"box_key"`    // X25519 private key
+	Devices     []byte            `json:"devices"`    // the signed device list
 }
 
 // Enroll adds a device to the network and returns its enrolment bundle,
@@ -59,8 +63,12 @@ func (sy *Syncer) Enroll(ctx context.Context, deviceName, passphrase string, kdf
 	if err != nil {
 		return nil, err
 	}
+	box, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
 	id := data.NewID()
-	list, err := sy.addDevice(ctx, DeviceEntry{ID: id, Name: deviceName, PublicKey: pub})
+	list, err := sy.addDevice(ctx, DeviceEntry{ID: id, Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes()})
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +79,8 @@ func (sy *Syncer) Enroll(ctx context.Context, deviceName, passphrase string, kdf
 	if err != nil {
 		return nil, err
 	}
-	e := Enrolment{Network: sy.keys.network, NetworkKey: sy.keys.netKey, DataKey: sy.dataKey, Target: url,
-		DeviceID: id, DeviceName: deviceName, DeviceKey: priv.Seed(), Devices: list}
+	e := Enrolment{Network: sy.keys.network, NetworkKeys: sy.keys.netKeys, Epoch: sy.keys.epoch, DataKey: sy.dataKey, Target: url,
+		DeviceID: id, DeviceName: deviceName, DeviceKey: priv.Seed(), BoxKey: box.Bytes(), Devices: list}
 	payload, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
@@ -112,7 +120,7 @@ func OpenEnrolment(b []byte, passphrase string) (*Enrolment, error) {
 	if err := json.Unmarshal(payload, &e); err != nil {
 		return nil, data.Errorf(data.EINVALID, "damaged enrolment file: %v", err)
 	}
-	if len(e.NetworkKey) != data.KeySize || len(e.DataKey) != data.KeySize || len(e.DeviceKey) != ed25519.SeedSize || e.DeviceID == "" {
+	if len(e.NetworkKeys[e.Epoch]) != data.KeySize || len(e.DataKey) != data.KeySize || len(e.DeviceKey) != ed25519.SeedSize || e.DeviceID == "" {
 		return nil, data.Errorf(data.EINVALID, "damaged enrolment file: keys missing")
 	}
 	return &e, nil
@@ -142,7 +150,7 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err != nil {
 		return nil, nil, res, err
 	}
-	if _, ok := list.PublicKey(e.DeviceID); !ok {
+	if _, ok := list.PublicKey(e.DeviceID, 0); !ok {
 		return nil, nil, res, data.Errorf(data.EINVALID, "the enrolment file's device list does not name its device")
 	}
 	target := opt.Target
@@ -165,7 +173,11 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err := store.SetSetting(ctx, SettingTarget, e.Target); err != nil {
 		return fail(err)
 	}
-	k := &keys{network: e.Network, netKey: e.NetworkKey, priv: ed25519.NewKeyFromSeed(e.DeviceKey)}
+	box, err := ecdh.X25519().NewPrivateKey(e.BoxKey)
+	if err != nil {
+		return fail(data.Errorf(data.EINVALID, "damaged enrolment file: %v", err))
+	}
+	k := &keys{network: e.Network, netKeys: e.NetworkKeys, epoch: e.Epoch, priv: ed25519.NewKeyFromSeed(e.DeviceKey), box: box}
 	if err := saveKeys(ctx, store, e.DataKey, k); err != nil {
 		return fail(err)
 	}

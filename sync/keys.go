@@ -2,9 +2,11 @@ package sync
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,8 +19,9 @@ import (
 // gives them away no more than it gives away the data.
 const (
 	setNetwork       = "sync.network"        // the network ID
-	setNetworkKey    = "sync.network_key"    // base64 of data.Seal(dataKey, network key)
+	setNetworkKey    = "sync.network_key"    // base64 of data.Seal(dataKey, the network keys by epoch)
 	setDeviceKey     = "sync.device_key"     // base64 of data.Seal(dataKey, Ed25519 seed)
+	setBoxKey        = "sync.box_key"        // base64 of data.Seal(dataKey, X25519 private key)
 	setDevices       = "sync.devices"        // the signed device list this device trusts
 	setDevicesPushed = "sync.devices_pushed" // the device-list version this device published
 	setPushed        = "sync.pushed"         // "<last seq> <chain hash>" of this device's newest segment
@@ -33,6 +36,7 @@ const (
 // that one sealed key cannot be passed off as another.
 func networkKeyAD(network string) []byte { return []byte("connectpoint network key v1/" + network) }
 func deviceKeyAD(device string) []byte   { return []byte("connectpoint device key v1/" + device) }
+func boxKeyAD(device string) []byte      { return []byte("connectpoint box key v1/" + device) }
 
 func sealSetting(ctx context.Context, s *data.Store, dataKey []byte, key string, secret, ad []byte) error {
 	sealed, err := data.Seal(dataKey, secret, ad)
@@ -61,20 +65,60 @@ func openSetting(ctx context.Context, s *data.Store, dataKey []byte, key string,
 // keys is what a device needs to take part in a network.
 type keys struct {
 	network string
-	netKey  []byte
-	priv    ed25519.PrivateKey
+	// netKeys holds every network key this device has, by epoch; it seals
+	// with the newest (epoch). Older ones still open older segments.
+	netKeys map[uint32][]byte
+	epoch   uint32
+	priv    ed25519.PrivateKey // signs this device's segments
+	box     *ecdh.PrivateKey   // X25519: receives new network keys after a revocation
 }
 
-// saveKeys stores the network ID, the network key and the device's signing
-// key as device-local settings, the keys sealed under dataKey.
+func (k *keys) netKey() []byte { return k.netKeys[k.epoch] }
+
+func (k *keys) netKeyOf(epoch uint32) ([]byte, bool) {
+	key, ok := k.netKeys[epoch]
+	return key, ok
+}
+
+// addNetKey adds a network key and makes the newest epoch current.
+func (k *keys) addNetKey(epoch uint32, key []byte) {
+	k.netKeys[epoch] = key
+	if epoch > k.epoch {
+		k.epoch = epoch
+	}
+}
+
+// storedNetKeys is the sealed content of setNetworkKey.
+type storedNetKeys struct {
+	Epoch uint32            `json:"epoch"`
+	Keys  map[uint32][]byte `json:"keys"`
+}
+
+// saveKeys stores the network ID, the network keys, the device's signing
+// key and its box key as device-local settings, the keys sealed under
+// dataKey.
 func saveKeys(ctx context.Context, s *data.Store, dataKey []byte, k *keys) error {
-	if err := sealSetting(ctx, s, dataKey, setNetworkKey, k.netKey, networkKeyAD(k.network)); err != nil {
-		return fmt.Errorf("save network key: %w", err)
+	if err := saveNetKeys(ctx, s, dataKey, k); err != nil {
+		return err
 	}
 	if err := sealSetting(ctx, s, dataKey, setDeviceKey, k.priv.Seed(), deviceKeyAD(s.Device())); err != nil {
 		return fmt.Errorf("save device key: %w", err)
 	}
+	if err := sealSetting(ctx, s, dataKey, setBoxKey, k.box.Bytes(), boxKeyAD(s.Device())); err != nil {
+		return fmt.Errorf("save device key: %w", err)
+	}
 	return s.SetSetting(ctx, setNetwork, k.network)
+}
+
+func saveNetKeys(ctx context.Context, s *data.Store, dataKey []byte, k *keys) error {
+	b, err := json.Marshal(storedNetKeys{Epoch: k.epoch, Keys: k.netKeys})
+	if err != nil {
+		return err
+	}
+	if err := sealSetting(ctx, s, dataKey, setNetworkKey, b, networkKeyAD(k.network)); err != nil {
+		return fmt.Errorf("save network key: %w", err)
+	}
+	return nil
 }
 
 // loadKeys reads what saveKeys stored; nil when this device has none.
@@ -83,18 +127,30 @@ func loadKeys(ctx context.Context, s *data.Store, dataKey []byte) (*keys, error)
 	if err != nil || network == "" {
 		return nil, err
 	}
-	netKey, err := openSetting(ctx, s, dataKey, setNetworkKey, networkKeyAD(network))
+	b, err := openSetting(ctx, s, dataKey, setNetworkKey, networkKeyAD(network))
 	if err != nil {
 		return nil, fmt.Errorf("open network key: %w", err)
+	}
+	var nk storedNetKeys
+	if err := json.Unmarshal(b, &nk); err != nil || len(nk.Keys[nk.Epoch]) != data.KeySize {
+		return nil, fmt.Errorf("sync keys of this device are damaged")
 	}
 	seed, err := openSetting(ctx, s, dataKey, setDeviceKey, deviceKeyAD(s.Device()))
 	if err != nil {
 		return nil, fmt.Errorf("open device key: %w", err)
 	}
-	if len(netKey) != data.KeySize || len(seed) != ed25519.SeedSize {
+	boxKey, err := openSetting(ctx, s, dataKey, setBoxKey, boxKeyAD(s.Device()))
+	if err != nil {
+		return nil, fmt.Errorf("open device key: %w", err)
+	}
+	if len(seed) != ed25519.SeedSize {
 		return nil, fmt.Errorf("sync keys of this device are damaged")
 	}
-	return &keys{network: network, netKey: netKey, priv: ed25519.NewKeyFromSeed(seed)}, nil
+	box, err := ecdh.X25519().NewPrivateKey(boxKey)
+	if err != nil {
+		return nil, fmt.Errorf("sync keys of this device are damaged: %w", err)
+	}
+	return &keys{network: network, netKeys: nk.Keys, epoch: nk.Epoch, priv: ed25519.NewKeyFromSeed(seed), box: box}, nil
 }
 
 // position is how far a chain of segments has got: the last sequence

@@ -74,7 +74,7 @@ func (sy *Syncer) putSegment(ctx context.Context, prev position, ops []*data.Op)
 // file there must be this device's same operations (a write that succeeded
 // before a crash): it is verified and kept.
 func (sy *Syncer) writeSegment(ctx context.Context, prev position, ops []*data.Op) (position, error) {
-	b, hash, err := EncodeSegment(sy.keys.network, sy.keys.netKey, sy.keys.priv, prev.hash, ops)
+	b, hash, err := EncodeSegment(sy.keys.network, sy.keys.epoch, sy.keys.netKey(), sy.keys.priv, prev.hash, ops)
 	if err != nil {
 		return prev, err
 	}

@@ -165,3 +165,27 @@ func TestFolderHoldsNoNames(t *testing.T) {
 		t.Fatalf("only %d files in the sync folder", files)
 	}
 }
+
+// TestRoundOverS3 runs rounds through an S3-protocol server on loopback,
+// over real HTTP.
+func TestRoundOverS3(t *testing.T) {
+	tg, err := cpsync.OpenTarget(ctx, fakeS3(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	devs := newNetwork(t, tg, 3)
+	id := devs[1].newCase("Daniel", "Reyes")
+	if _, err := devs[2].sess.AddNote(ctx, devs[2].newCase("Marisol", "Quintanilla"), "Bed at noon"); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, devs)
+	if !devs[0].hasCase(id) {
+		t.Fatal("case did not travel through the object store")
+	}
+	if err := devs[0].sy.Revoke(ctx, devs[2].store.Device()); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, devs[:2])
+	assertNoNames(t, tg)
+}

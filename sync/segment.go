@@ -23,10 +23,10 @@ import (
 //	header            network, device (each a length byte and the text),
 //	                  first and last sequence numbers (uint64 each),
 //	                  the chain hash of this device's previous segment
-//	                  (zero for the first)
+//	                  (zero for the first), the network-key epoch (uint32)
 //	body length       uint32
 //	body              XChaCha20-Poly1305 (data.Seal) under the network key
-//	                  of the compressed operations, with everything above
+//	                  of that epoch, of the compressed operations, with everything above
 //	                  as associated data
 //	signature         Ed25519 over everything above, by the device's key
 //
@@ -56,6 +56,9 @@ type SegmentHeader struct {
 	Device      string
 	First, Last int64
 	Prev        [32]byte
+	// Epoch names the network key the body is sealed under: revoking a
+	// device starts a new one.
+	Epoch uint32
 }
 
 // Segment is a decoded, verified segment.
@@ -117,21 +120,21 @@ func parseSegmentName(name string) (device string, first, last int64, ok bool) {
 
 // EncodeSegment seals and signs ops (one device's, consecutive, starting
 // at ops[0].Seq) as a segment following the segment whose hash is prev.
-func EncodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, [32]byte, error) {
-	b, hash, err := encodeSegment(network, netKey, priv, prev, ops)
+func EncodeSegment(network string, epoch uint32, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, [32]byte, error) {
+	b, hash, err := encodeSegment(network, epoch, netKey, priv, prev, ops)
 	if err != nil {
 		return nil, hash, fmt.Errorf("encode segment: %w", err)
 	}
 	return b, hash, nil
 }
 
-func encodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, [32]byte, error) {
+func encodeSegment(network string, epoch uint32, netKey []byte, priv ed25519.PrivateKey, prev [32]byte, ops []*data.Op) ([]byte, [32]byte, error) {
 	var none [32]byte
 	if len(ops) == 0 {
 		return nil, none, errors.New("no operations")
 	}
 	h := SegmentHeader{Version: SegmentVersion, Network: network, Device: ops[0].Device,
-		First: ops[0].Seq, Last: ops[len(ops)-1].Seq, Prev: prev}
+		First: ops[0].Seq, Last: ops[len(ops)-1].Seq, Prev: prev, Epoch: epoch}
 	for i, op := range ops {
 		if op.Device != h.Device || op.Seq != h.First+int64(i) {
 			return nil, none, fmt.Errorf("operation %s out of sequence", op.ID())
@@ -148,6 +151,7 @@ func encodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev 
 	hdr = binary.BigEndian.AppendUint64(hdr, uint64(h.First))
 	hdr = binary.BigEndian.AppendUint64(hdr, uint64(h.Last))
 	hdr = append(hdr, h.Prev[:]...)
+	hdr = binary.BigEndian.AppendUint32(hdr, h.Epoch)
 
 	out := []byte(segMagic)
 	out = binary.BigEndian.AppendUint16(out, SegmentVersion)
@@ -173,10 +177,13 @@ func encodeSegment(network string, netKey []byte, priv ed25519.PrivateKey, prev 
 // SegmentVerifier holds what decoding checks a segment against.
 type SegmentVerifier struct {
 	Network string
-	NetKey  []byte
-	// PublicKey returns the enrolled public key of a device, false when
-	// the device is not enrolled (or revoked).
-	PublicKey func(device string) (ed25519.PublicKey, bool)
+	// NetKey returns the network key of an epoch, false when this device
+	// does not have it.
+	NetKey func(epoch uint32) ([]byte, bool)
+	// PublicKey returns the key a device's segment ending at sequence
+	// number last must be signed with; false when the device is not
+	// enrolled, or was revoked before last.
+	PublicKey func(device string, last int64) (ed25519.PublicKey, bool)
 }
 
 // DecodeSegment verifies and decodes the segment file name (relative to
@@ -210,7 +217,7 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 	body := b[bodyStart : bodyStart+blen]
 	signed, sig := b[:bodyStart+blen], b[bodyStart+blen:]
 
-	pub, known := v.PublicKey(dev)
+	pub, known := v.PublicKey(dev, last)
 	sigOK := known && ed25519.Verify(pub, signed, sig)
 	if version > SegmentVersion {
 		s := &SegmentError{Name: name, Reason: fmt.Sprintf("segment format %d; this one reads up to %d", version, SegmentVersion), Newer: true}
@@ -237,12 +244,16 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 		return fail(nil, "belongs to network %s, not this one (%s)", h.Network, v.Network)
 	}
 	if !known {
-		return fail(nil, "device %s is not enrolled in this network", dev)
+		return fail(nil, "device %s is not enrolled in this network, or was revoked before these operations", dev)
 	}
 	if !sigOK {
 		return fail(nil, "the signature does not verify against device %s's key: the file was changed, damaged or forged", dev)
 	}
-	z, err := data.Unseal(v.NetKey, body, b[:8+hlen])
+	netKey, ok := v.NetKey(h.Epoch)
+	if !ok {
+		return fail(nil, "sealed under network key %d, which this device does not have", h.Epoch)
+	}
+	z, err := data.Unseal(netKey, body, b[:8+hlen])
 	if err != nil {
 		return fail(err, "does not open under the network key: %v", err)
 	}
@@ -322,12 +333,13 @@ func parseHeader(b []byte) (SegmentHeader, error) {
 	if h.Device, err = str(); err != nil {
 		return h, err
 	}
-	if len(b) != 8+8+32 {
-		return h, fmt.Errorf("header is %d bytes too long or short", len(b)-48)
+	if len(b) != 8+8+32+4 {
+		return h, fmt.Errorf("header is %d bytes too long or short", len(b)-52)
 	}
 	h.First = int64(binary.BigEndian.Uint64(b))
 	h.Last = int64(binary.BigEndian.Uint64(b[8:]))
-	copy(h.Prev[:], b[16:])
+	copy(h.Prev[:], b[16:48])
+	h.Epoch = binary.BigEndian.Uint32(b[48:])
 	if h.First < 1 || h.Last < h.First {
 		return h, fmt.Errorf("bad sequence range %d-%d", h.First, h.Last)
 	}

@@ -35,10 +35,12 @@ func newTestKeys(t testing.TB, devices ...string) *testKeys {
 }
 
 func (k *testKeys) verifier() *SegmentVerifier {
-	return &SegmentVerifier{Network: k.network, NetKey: k.netKey, PublicKey: func(d string) (ed25519.PublicKey, bool) {
-		p, ok := k.pubs[d]
-		return p, ok
-	}}
+	return &SegmentVerifier{Network: k.network,
+		NetKey: func(e uint32) ([]byte, bool) { return k.netKey, e == 1 },
+		PublicKey: func(d string, last int64) (ed25519.PublicKey, bool) {
+			p, ok := k.pubs[d]
+			return p, ok
+		}}
 }
 
 // sampleOps makes n operations of device dev from seq first: register
@@ -71,7 +73,7 @@ func sampleOps(dev string, first int64, n int) []*data.Op {
 func TestSegmentRoundTrip(t *testing.T) {
 	k := newTestKeys(t, "dev-a")
 	ops := sampleOps("dev-a", 1, 50)
-	b, _, err := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
+	b, _, err := EncodeSegment(k.network, 1, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,13 +88,13 @@ func TestSegmentRoundTrip(t *testing.T) {
 	}
 	// Sealing the same operations again gives other bytes but the same
 	// chain hash, so that a lost segment can be published again.
-	b1, h1, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
+	b1, h1, _ := EncodeSegment(k.network, 1, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
 	if bytes.Equal(b1, b) || h1 != seg.Hash {
 		t.Fatal("re-encoding: want new bytes and the same chain hash")
 	}
 	// The next segment must name this one.
 	ops2 := sampleOps("dev-a", 51, 3)
-	b2, _, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], seg.Hash, ops2)
+	b2, _, _ := EncodeSegment(k.network, 1, k.netKey, k.privs["dev-a"], seg.Hash, ops2)
 	if _, err := k.verifier().DecodeSegment(segmentName("dev-a", 51, 53), b2, seg.Hash); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +103,7 @@ func TestSegmentRoundTrip(t *testing.T) {
 func TestSegmentRejects(t *testing.T) {
 	k := newTestKeys(t, "dev-a", "dev-b")
 	ops := sampleOps("dev-a", 1, 20)
-	good, _, err := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
+	good, _, err := EncodeSegment(k.network, 1, k.netKey, k.privs["dev-a"], [32]byte{}, ops)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +114,8 @@ func TestSegmentRejects(t *testing.T) {
 	otherNet := *k.verifier()
 	otherNet.Network = "net-2"
 	wrongKey := *k.verifier()
-	wrongKey.NetKey, _ = data.NewKey()
+	otherKey, _ := data.NewKey()
+	wrongKey.NetKey = func(uint32) ([]byte, bool) { return otherKey, true }
 	for _, tc := range []struct {
 		name string
 		file string
@@ -187,7 +190,7 @@ func deflated(b []byte) []byte {
 func FuzzDecodeSegment(f *testing.F) {
 	k := newTestKeys(f, "dev-a")
 	for _, n := range []int{1, 7, 40} {
-		b, _, _ := EncodeSegment(k.network, k.netKey, k.privs["dev-a"], [32]byte{}, sampleOps("dev-a", 1, n))
+		b, _, _ := EncodeSegment(k.network, 1, k.netKey, k.privs["dev-a"], [32]byte{}, sampleOps("dev-a", 1, n))
 		f.Add(b, int64(n))
 	}
 	f.Add([]byte("CPSG\x00\x01\x00\x00"), int64(1))
@@ -262,6 +265,7 @@ func signedFrame(t *testing.T, k *testKeys, dev string, first, last int64, z []b
 	hdr = binary.BigEndian.AppendUint64(hdr, uint64(first))
 	hdr = binary.BigEndian.AppendUint64(hdr, uint64(last))
 	hdr = append(hdr, make([]byte, 32)...)
+	hdr = binary.BigEndian.AppendUint32(hdr, 1)
 	out := []byte(segMagic)
 	out = binary.BigEndian.AppendUint16(out, SegmentVersion)
 	out = binary.BigEndian.AppendUint16(out, uint16(len(hdr)))

@@ -24,7 +24,7 @@ import (
 //	"CPSN", version uint16, header length uint32, header, body length
 //	uint32, body (sealed, compressed), Ed25519 signature
 //
-// The header holds the network, the writer, and for each device its ID,
+// The header holds the network, the writer, the key epoch, and for each device its ID,
 // last sequence number and chain hash; the body holds, for each device in
 // header order, the length of its encoded operations and then them.
 
@@ -70,6 +70,7 @@ func (sy *Syncer) WriteSnapshot(ctx context.Context) (string, error) {
 	var hdr, raw []byte
 	hdr = appendStr(hdr, sy.keys.network)
 	hdr = appendStr(hdr, me)
+	hdr = binary.AppendUvarint(hdr, uint64(sy.keys.epoch))
 	hdr = binary.AppendUvarint(hdr, uint64(len(chains)))
 	var total int64
 	for _, c := range chains {
@@ -98,7 +99,7 @@ func (sy *Syncer) WriteSnapshot(ctx context.Context) (string, error) {
 	if err := fw.Close(); err != nil {
 		return "", err
 	}
-	body, err := data.Seal(sy.keys.netKey, z.Bytes(), out)
+	body, err := data.Seal(sy.keys.netKey(), z.Bytes(), out)
 	if err != nil {
 		return "", err
 	}
@@ -171,7 +172,15 @@ func (sy *Syncer) decodeSnapshot(name string, b []byte) (*snapshot, error) {
 	if !ed25519.Verify(ed25519.PublicKey(w.PublicKey), signed, sig) {
 		return fail("the signature does not verify: the file was changed, damaged or forged")
 	}
-	body, err := data.Unseal(sy.keys.netKey, b[start:start+blen], b[:10+hlen])
+	epoch, err := d.uvarint()
+	if err != nil || epoch > 1<<32-1 {
+		return fail("damaged header")
+	}
+	netKey, ok := sy.keys.netKeyOf(uint32(epoch))
+	if !ok {
+		return fail("sealed under network key %d, which this device does not have", epoch)
+	}
+	body, err := data.Unseal(netKey, b[start:start+blen], b[:10+hlen])
 	if err != nil {
 		return fail("does not open under the network key: %v", err)
 	}

@@ -2,11 +2,14 @@ package sync
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	stdsync "sync"
@@ -136,12 +139,16 @@ func InitNetwork(ctx context.Context, sess *data.Session, target Target, deviceN
 	if err != nil {
 		return nil, err
 	}
-	k := &keys{network: agency.Network, netKey: netKey, priv: priv}
+	box, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	k := &keys{network: agency.Network, netKeys: map[uint32][]byte{1: netKey}, epoch: 1, priv: priv, box: box}
 	if deviceName == "" {
 		deviceName = "first device"
 	}
 	list := &DeviceList{Network: k.network, Version: 1, Signer: store.Device(), At: store.Now().UTC().Format("2006-01-02T15:04:05Z"),
-		Devices: []DeviceEntry{{ID: store.Device(), Name: deviceName, PublicKey: pub, Admin: true}}}
+		Devices: []DeviceEntry{{ID: store.Device(), Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes(), Admin: true}}}
 	b, err := signList(list, priv)
 	if err != nil {
 		return nil, err
@@ -172,7 +179,7 @@ func (sy *Syncer) Devices() DeviceList { return *sy.devices }
 func (sy *Syncer) Target() Target { return sy.target }
 
 func (sy *Syncer) verifier() *SegmentVerifier {
-	return &SegmentVerifier{Network: sy.keys.network, NetKey: sy.keys.netKey, PublicKey: sy.devices.PublicKey}
+	return &SegmentVerifier{Network: sy.keys.network, NetKey: sy.keys.netKeyOf, PublicKey: sy.devices.PublicKey}
 }
 
 func isExist(err error) bool { return errors.Is(err, ErrExist) }
@@ -196,9 +203,27 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	sy.mu.Lock()
 	defer sy.mu.Unlock()
 	var res Result
-	entries, err := sy.target.List(ctx, sy.prefix+"log/")
+	// One listing of the whole network folder: segments, and any newer
+	// device list or network key, which are read before anything else.
+	entries, err := sy.target.List(ctx, sy.prefix)
 	if err != nil {
 		return res, err
+	}
+	var problems []error
+	if err := sy.refreshDevices(ctx, entries); err != nil {
+		if IsOffline(err) {
+			return res, err
+		}
+		problems = append(problems, err)
+	}
+	if d, ok := sy.devices.Device(sy.store.Device()); !ok || d.Revoked {
+		return res, ErrRevoked
+	}
+	if err := sy.refreshKeys(ctx, entries); err != nil {
+		if IsOffline(err) {
+			return res, err
+		}
+		problems = append(problems, err)
 	}
 	byDevice := map[string][]segRef{}
 	for _, e := range entries {
@@ -211,7 +236,6 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	for _, refs := range byDevice {
 		sort.Slice(refs, func(i, j int) bool { return refs[i].first < refs[j].first })
 	}
-	var problems []error
 	if err := sy.publishDevices(ctx); err != nil {
 		if IsOffline(err) {
 			return res, err
@@ -232,19 +256,14 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 		}
 	}
 	sort.Strings(devs)
-	refreshed := false
 	for _, d := range devs {
-		if _, ok := sy.devices.PublicKey(d); !ok && !refreshed {
-			// A device we do not know yet: perhaps enrolled since our list.
-			refreshed = true
-			if err := sy.refreshDevices(ctx); err != nil {
-				if IsOffline(err) {
-					return res, err
-				}
-				problems = append(problems, err)
-			}
+		refs := byDevice[d]
+		if e, ok := sy.devices.Device(d); ok && e.Revoked {
+			// What a revoked device wrote after its revocation is not
+			// taken, by decision rather than by accident: skip it quietly.
+			refs = slices.DeleteFunc(slices.Clone(refs), func(r segRef) bool { return r.last > e.RevokedAfter })
 		}
-		n, err := sy.pull(ctx, d, byDevice[d])
+		n, err := sy.pull(ctx, d, refs)
 		res.Pulled += n
 		if err != nil {
 			if IsOffline(err) || ctx.Err() != nil {
