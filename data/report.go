@@ -344,7 +344,7 @@ func (sess *Session) Report(ctx context.Context, q ReportQuery) (*Report, error)
 	}
 	r := &Report{Program: names[sess.User.Agency], From: q.From, To: q.To, Location: p.loc,
 		GeneratedAt: p.now, Public: q.Public}
-	if q.Agency != "" {
+	if agency != "" {
 		r.AgencyID, r.AgencyName = agency, names[agency]
 	}
 	t := r.newTally(p, names)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -75,7 +76,9 @@ func (r *Report) ChartPNG(chart ReportChart, w, h int) ([]byte, error) {
 		ylabel = "% retained"
 		for _, t := range r.Retention {
 			b := bar{name: fmt.Sprintf("day %d", t.Day), label: "not known"}
-			if pct, ok := Share(t.Retained, t.Due); ok {
+			if t.Due.Hidden == Shown && t.Due.N == 0 {
+				b.label = "none"
+			} else if pct, ok := Share(t.Retained, t.Due); ok {
 				b.value, b.label = pct, fmt.Sprintf("%.0f%% of %d", pct, t.Due.N)
 			} else if t.Due.Hidden != Shown {
 				b.label = "not shown (" + t.Due.String() + ")"
@@ -110,14 +113,22 @@ func (r *Report) ChartPNG(chart ReportChart, w, h int) ([]byte, error) {
 func barPlot(title, ylabel string, bars []bar, percent bool) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.Title.TextStyle.Font.Size = vg.Points(16)
 	p.Y.Label.Text = ylabel
+	p.Y.Label.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.TextStyle.Font.Size = vg.Points(12)
+	p.X.Tick.Label.Font.Size = vg.Points(12)
+	p.Y.Tick.Label.Font.Size = vg.Points(12)
 	p.Y.Min = 0
 	p.Y.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick {
 		// Whole numbers only: there is no half a placement.
 		var ticks []plot.Tick
 		for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
-			if t.Value == float64(int64(t.Value)) || t.Label == "" {
+			switch {
+			case t.Label == "":
+				ticks = append(ticks, t)
+			case t.Value == float64(int64(t.Value)):
+				t.Label = strconv.FormatInt(int64(t.Value), 10)
 				ticks = append(ticks, t)
 			}
 		}
@@ -170,6 +181,7 @@ func barPlot(title, ylabel string, bars []bar, percent bool) (*plot.Plot, error)
 			return nil, err
 		}
 		for i := range l.TextStyle {
+			l.TextStyle[i].Font.Size = vg.Points(13)
 			l.TextStyle[i].XAlign = text.XCenter
 			l.TextStyle[i].YAlign = text.YBottom
 		}

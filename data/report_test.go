@@ -499,7 +499,7 @@ func TestReportExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Naperville PD", "Oct 1, 2026 to Oct 31, 2026", data.ConsentNotice, "Gateway Aurora", "1:30", "3:00", "67%"} {
+	for _, want := range []string{"Naperville PD", "Oct 1, 2026 to Oct 31, 2026 · Naperville PD", data.ConsentNotice, "Gateway Aurora", "1:30", "3:00", "67%"} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
@@ -561,7 +561,9 @@ func TestReportExports(t *testing.T) {
 			exports = append(exports, e.Detail)
 		}
 	}
-	want := []string{"text full 2026-10-01..2026-10-31 agency=all", "csv full 2026-10-01..2026-10-31 agency=all", "pdf full 2026-10-01..2026-10-31 agency=all"}
+	// A coordinator's report is their agency's.
+	ag := p.coord.User.Agency
+	want := []string{"text full 2026-10-01..2026-10-31 agency=" + ag, "csv full 2026-10-01..2026-10-31 agency=" + ag, "pdf full 2026-10-01..2026-10-31 agency=" + ag}
 	if fmt.Sprint(exports) != fmt.Sprint(want) {
 		t.Errorf("exports audited: %q, want %q", exports, want)
 	}

@@ -73,7 +73,7 @@ func newShell(a *App, sess *data.Session) *shell {
 		{id: "coaches", title: lang.L("Coaches"), icon: theme.AccountIcon(), build: func() screen { return newCoachesScreen(a, sess) }},
 		{id: "facilities", title: lang.L("Facilities"), icon: theme.StorageIcon(), build: func() screen { return newFacilitiesScreen(a, sess) }},
 		{id: "checkins", title: lang.L("Check-ins"), icon: theme.CalendarIcon(), build: func() screen { return newCheckInsScreen(a, sess) }},
-		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newLaterScreen("reports") }},
+		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newReportsScreen(a, sess) }},
 		{id: "settings", title: lang.L("Settings"), icon: theme.SettingsIcon(), build: func() screen { return newSettingsScreen(a, sess) }},
 	}
 	for _, sec := range all {
