@@ -3,6 +3,8 @@ package importer
 import (
 	_ "embed"
 	"encoding/json"
+	"maps"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,8 +28,14 @@ var codeKeyJSON []byte
 // LANG:xx entry for each language.
 var Codes map[string]string
 
-// keyCodes is the set of codes that may appear in a directory row's Keys.
-var keyCodes map[string]bool
+// keyCodes maps each code that may appear in a directory row's Keys to
+// ours: the same code, LANG:xx for a language, or a facility type.
+var keyCodes map[string]keyCode
+
+type keyCode struct {
+	code   string
+	isType bool // a facility type (SAF...), for Facility.Type
+}
 
 // samhsaLang maps a SAMHSA language code to ours: F66 → LANG:pl, SP → SP.
 var samhsaLang map[string]string
@@ -119,24 +127,25 @@ func init() {
 		panic("importer: embedded code key: " + err.Error())
 	}
 	Codes = make(map[string]string, len(raw)+len(langISO))
-	keyCodes = make(map[string]bool, len(raw)+8)
+	keyCodes = make(map[string]keyCode, len(raw)+8)
 	samhsaLang = map[string]string{}
 	for code, label := range raw {
 		if code == "AIDS" { // the second half of HEOH's label, not a code
 			continue
 		}
 		Codes[code] = cleanLabel(label)
-		keyCodes[code] = true
+		keyCodes[code] = keyCode{code: code}
 	}
 	for code, label := range labelFixes {
 		Codes[code] = label
-		keyCodes[code] = true
+		keyCodes[code] = keyCode{code: code}
 	}
 	isoName := map[string]string{}
 	for code, label := range Codes {
 		if code == "SP" || len(code) > 1 && (code[0] == 'F' || code[0] == 'N') && code[1] >= '0' && code[1] <= '9' {
 			if c := langCode(label); c != "" {
 				samhsaLang[code] = c
+				keyCodes[code] = keyCode{code: c}
 				if strings.HasPrefix(c, "LANG:") {
 					isoName[c] = label
 				}
@@ -151,6 +160,14 @@ func init() {
 	}
 	for c, name := range isoName {
 		Codes[c] = name
+	}
+	for code := range facilityTypeCodes {
+		keyCodes[code] = keyCode{code: code, isType: true}
+	}
+	codeList = slices.Sorted(maps.Keys(Codes))
+	codeIndex = make(map[string]int, len(codeList))
+	for i, c := range codeList {
+		codeIndex[c] = i
 	}
 	labelCode = make(map[string]string, len(Codes))
 	for code, label := range Codes {
@@ -515,10 +532,40 @@ var hsdsPadded = func() []string {
 	return out
 }()
 
-// sortedSet sorts codes in place and drops duplicates and blanks.
+// codeList is every code of Codes, sorted; codeIndex is the position of
+// each.
+var (
+	codeList  []string
+	codeIndex map[string]int
+)
+
+// sortedSet sorts codes in place and drops duplicates and blanks. Rows
+// carry dozens of codes, so known codes are sorted by marking them in a
+// bit set and reading it in order, which costs less than comparing strings.
 func sortedSet(codes []string) []string {
 	if len(codes) == 0 {
 		return nil
+	}
+	var set [8]uint64
+	known := len(codeList) <= len(set)*64
+	for _, c := range codes {
+		i, ok := codeIndex[c]
+		if !ok {
+			known = false
+			break
+		}
+		set[i/64] |= 1 << (i % 64)
+	}
+	if known {
+		out := codes[:0]
+		for w, word := range set {
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				out = append(out, codeList[w*64+b])
+				word &= word - 1
+			}
+		}
+		return out
 	}
 	slices.Sort(codes)
 	codes = slices.Compact(codes)

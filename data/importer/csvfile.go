@@ -121,7 +121,9 @@ func readCSV(ctx context.Context, name string, text []byte, mapping map[string]s
 		return nil, invalid("%s line 1: missing columns: %s (the header has: %s)", name, strings.Join(missing, "; "), strings.Join(header, ", "))
 	}
 	c := newCollector()
-	c.res.Facilities = make([]Facility, 0, bytes.Count(text, []byte("\n")))
+	lines := bytes.Count(text, []byte("\n"))
+	c.res.Facilities = make([]Facility, 0, lines)
+	c.index = make(map[string]int, lines)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"math"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -310,16 +309,19 @@ func (h *hsds) build(ctx context.Context) error {
 		}
 		f.Lat, f.Lon = c.parseLatLon(r.line, h.locs.get(r, "latitude"), h.locs.get(r, "longitude"))
 
+		// Candidates from the most to the least specific link; a few of
+		// each are plenty.
 		var cands []hsdsPhone
-		cands = append(cands, phonesBy["loc:"+id]...)
-		for _, s := range salOf[id] {
-			cands = append(cands, phonesBy["sal:"+s]...)
+		some := func(ps []hsdsPhone) { cands = append(cands, ps[:min(len(ps), 8)]...) }
+		some(phonesBy["loc:"+id])
+		for _, s := range salOf[id][:min(len(salOf[id]), 8)] {
+			some(phonesBy["sal:"+s])
 		}
-		for _, s := range svcAt[id] {
-			cands = append(cands, phonesBy["svc:"+s]...)
+		for _, s := range svcAt[id][:min(len(svcAt[id]), 8)] {
+			some(phonesBy["svc:"+s])
 		}
 		if hasOrg {
-			cands = append(cands, phonesBy["org:"+h.orgs.get(o, "id")]...)
+			some(phonesBy["org:"+h.orgs.get(o, "id")])
 		}
 		f.Phone, f.IntakePhone = pickPhones(cands)
 
@@ -400,9 +402,9 @@ func (h *hsds) readCapacity(svcAt, locsOf map[string][]string, keyOf map[string]
 	type figure struct {
 		n       int
 		updated time.Time
-		line    int
 	}
 	best := map[[2]string]figure{} // service, unit
+	var order [][2]string          // the keys of best as first seen
 	for _, r := range h.capacity.rows {
 		s, unit := h.capacity.get(r, "service_id"), h.capacity.get(r, "unit_id")
 		locs := locsOf[s]
@@ -431,16 +433,15 @@ func (h *hsds) readCapacity(svcAt, locsOf map[string][]string, keyOf map[string]
 			continue
 		}
 		k := [2]string{s, unit}
-		if prev, ok := best[k]; !ok || t.After(prev.updated) {
-			best[k] = figure{n: int(v), updated: t, line: r.line}
+		prev, seen := best[k]
+		if !seen {
+			order = append(order, k)
+		}
+		if !seen || t.After(prev.updated) {
+			best[k] = figure{n: int(v), updated: t}
 		}
 	}
-	keys := make([][2]string, 0, len(best))
-	for k := range best {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return best[keys[i]].line < best[keys[j]].line })
-	for _, k := range keys {
+	for _, k := range order {
 		fig := best[k]
 		key, ok := keyOf[locsOf[k[0]][0]]
 		if !ok {

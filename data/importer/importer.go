@@ -24,7 +24,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -247,7 +246,7 @@ func readAs(ctx context.Context, name string, r io.Reader, f Format, opt Options
 		}
 	case HSDS:
 		var b []byte
-		b, err = io.ReadAll(r)
+		b, err = readAll(r)
 		if err == nil {
 			var zr *zip.Reader
 			zr, err = zip.NewReader(bytes.NewReader(b), int64(len(b)))
@@ -302,7 +301,7 @@ func ReadFile(ctx context.Context, path string, f Format, opt Options) (*Result,
 // the bytes are not UTF-8, reads them as Windows-1252 (what Excel on
 // Windows saves) with a Problem on line 0 saying so.
 func readText(name string, r io.Reader) ([]byte, []Problem, error) {
-	b, err := io.ReadAll(r)
+	b, err := readAll(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -314,6 +313,35 @@ func readText(name string, r io.Reader) ([]byte, []Problem, error) {
 		return decodeWindows1252(b), []Problem{{Line: 0, Reason: fmt.Sprintf("file is not UTF-8 (first at line %d); read as Windows-1252", line)}}, nil
 	}
 	return b, nil, nil
+}
+
+// readAll reads r to the end, in one allocation when the size is known.
+func readAll(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := sizeHint(r); n > 0 {
+		buf.Grow(int(n) + 1)
+	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
+// sizeHint is how many bytes r has left, or 0 when it cannot tell.
+func sizeHint(r io.Reader) int64 {
+	switch v := r.(type) {
+	case *limitedReader:
+		return min(sizeHint(v.r), v.max+1)
+	case *peekReader:
+		if n := sizeHint(v.r); n > 0 {
+			return n + int64(len(v.head))
+		}
+	case interface{ Len() int }:
+		return int64(v.Len())
+	case *os.File:
+		if st, err := v.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	}
+	return 0
 }
 
 // limitedReader refuses to read past max bytes.
@@ -374,7 +402,6 @@ type peekReader struct {
 	r    io.Reader
 	head []byte
 	size int
-	done bool
 }
 
 func newPeekReader(r io.Reader, size int) *peekReader { return &peekReader{r: r, size: size} }
@@ -523,10 +550,6 @@ func ctxEvery(ctx context.Context, row int) error {
 	}
 	return nil
 }
-
-// basename is the file name of a path, for messages about files in a
-// package.
-func basename(p string) string { return filepath.Base(p) }
 
 var stateAbbr = map[string]string{
 	"alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",

@@ -120,18 +120,10 @@ func (c *collector) addSAMHSA(line int, f data.Facility, phone, keys string, dep
 	if len(intakes) > 0 {
 		f.IntakePhone = intakes[0]
 	}
-	codes, embedded, unknown := parseKeys(keys, depth)
-	for _, k := range codes {
-		switch {
-		case facilityTypeCodes[k]:
-			if f.Type == "" {
-				f.Type = k
-			}
-		case samhsaLang[k] != "":
-			f.Services = append(f.Services, samhsaLang[k])
-		default:
-			f.Services = append(f.Services, k)
-		}
+	codes, typ, embedded, unknown := parseKeys(keys, depth)
+	f.Services = codes
+	if f.Type == "" {
+		f.Type = typ
 	}
 	if len(unknown) > 0 {
 		c.problem(line, "services", fmt.Sprintf("unknown codes left out: %s", strings.Join(unknown, " ")), false)
@@ -163,33 +155,44 @@ type embeddedRow struct {
 	keys  string
 }
 
-// parseKeys splits a Keys cell into known codes, a facility that the scrape
-// ran into it (nil if none), and tokens that are neither.
-func parseKeys(keys string, depth int) (codes []string, emb *embeddedRow, unknown []string) {
+// parseKeys splits a Keys cell into our codes, the facility type, a
+// facility that the scrape ran into it (nil if none), and tokens that are
+// neither.
+func parseKeys(keys string, depth int) (codes []string, typ string, emb *embeddedRow, unknown []string) {
 	tokens := strings.Fields(keys)
+	codes = make([]string, 0, len(tokens))
+	add := func(k keyCode) {
+		switch {
+		case !k.isType:
+			codes = append(codes, k.code)
+		case typ == "":
+			typ = k.code
+		}
+	}
 	tries := 3 // looking for an entry is costly; real rows need one try
 	for i, t := range tokens {
-		if keyCodes[t] {
-			codes = append(codes, t)
+		if k, ok := keyCodes[t]; ok {
+			add(k)
 			continue
 		}
 		if depth < 8 && tries > 0 {
 			tries--
 			// "DUCCHC" is DU followed by the next entry's name, CCHC.
 			for l := min(len(t)-1, 5); l >= 1; l-- {
-				if keyCodes[t[:l]] && unicode.IsUpper(rune(t[l])) {
+				if k, ok := keyCodes[t[:l]]; ok && unicode.IsUpper(rune(t[l])) {
 					if e := parseEmbedded(append([]string{t[l:]}, tokens[i+1:]...)); e != nil {
-						return append(codes, t[:l]), e, unknown
+						add(k)
+						return codes, typ, e, unknown
 					}
 				}
 			}
 			if e := parseEmbedded(tokens[i:]); e != nil {
-				return codes, e, unknown
+				return codes, typ, e, unknown
 			}
 		}
 		unknown = append(unknown, t)
 	}
-	return codes, nil, unknown
+	return codes, typ, nil, unknown
 }
 
 var (

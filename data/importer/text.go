@@ -227,7 +227,7 @@ func normStreet(s string) string {
 	if n := len(w); n > 2 && streetTypes[w[n-1]] && !isDirectional(w[n-2]) {
 		w = w[:n-1]
 	}
-	for i, t := range w[:len(w)] {
+	for i, t := range w {
 		if x, ok := streetWords[t]; ok {
 			w[i] = x
 		}
