@@ -43,7 +43,7 @@ endef
 # Targets such as test run their prerequisites in the order written, even under -j.
 .NOTPARALLEL:
 
-.PHONY: help deps test-deps build run test vet unit smoke bench clean
+.PHONY: help deps test-deps build run test vet unit smoke screenshots bench clean
 
 # help: list the targets.
 help:
@@ -53,6 +53,7 @@ help:
 	@echo "make run         build and run the app with --data $(DATA) (ARGS=... for more)"
 	@echo "make test        go vet, go test -race, then the smoke test under Xvfb"
 	@echo "make smoke       start the built app under Xvfb and screenshot it"
+	@echo "make screenshots every screen on the demo program, as PNGs in screenshots/"
 	@echo "make bench       run the Go benchmarks (BENCH=pkgs BENCHPAT=re BENCHTIME=1s)"
 	@echo "make clean       remove build output and screenshots (never $(DATA))"
 
@@ -96,6 +97,10 @@ unit:
 smoke:
 	@echo "==> smoke test under Xvfb"
 	scripts/smoke.sh
+
+# screenshots: the real binary on the demo program under Xvfb, one PNG per screen.
+screenshots: test-deps build
+	scripts/screenshots.sh
 
 # bench: the Go benchmarks, figures printed as go test gives them.
 bench:

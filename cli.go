@@ -42,7 +42,17 @@ Commands:
                  [--moud M] [--limit N] [--json]
                                             treatment slots that fit, best first, with why
   facility avail ID --open N [--note TEXT]  report open slots
+  target set URL | target show              where this device syncs: a folder path, file:///...,
+                                            s3://bucket?endpoint=...&region=..., azblob://...
+  sync                                      one round; prints pushed, pulled, conflicts
+  sync status                               operations waiting, conflicts waiting
+  enroll --out FILE [--device-name NAME]    an enrolment file for a new device (administrator);
+                                            passphrase: CONNECTPOINT_ENROLL_PASSPHRASE or asked
+  join FILE                                 this data folder becomes a device of that network
   export --json [--out FILE]                the whole logical state, canonical JSON
+  demo                                      a realistic demo program in a new data folder; users
+                                            admin, officer, coach, coordinator, all with the password
+                                            from CONNECTPOINT_PASSWORD (else one is made and printed)
   audit list [--json]                       the audit trail
 
 Global flags:
@@ -110,29 +120,42 @@ func parseGlobal(args []string, getenv func(string) string, stdin io.Reader, std
 // commands maps a command (and subcommand) to its handler.
 func (c *cli) commands() map[string]func([]string) error {
 	return map[string]func([]string) error{
-		"version":    c.cmdVersion,
-		"help":       c.cmdHelp,
-		"init":       c.cmdInit,
-		"user add":   c.cmdUserAdd,
-		"case new":   c.cmdCaseNew,
-		"case set":   c.cmdCaseSet,
-		"case note":  c.cmdCaseNote,
-		"case show":  c.cmdCaseShow,
-		"case list":  c.cmdCaseList,
-		"coach add":  c.cmdCoachAdd,
-		"coach list": c.cmdCoachList,
-		"export":     c.cmdExport,
-		"audit list": c.cmdAuditList,
+		"version":         c.cmdVersion,
+		"help":            c.cmdHelp,
+		"init":            c.cmdInit,
+		"user add":        c.cmdUserAdd,
+		"case new":        c.cmdCaseNew,
+		"case set":        c.cmdCaseSet,
+		"case note":       c.cmdCaseNote,
+		"case show":       c.cmdCaseShow,
+		"case list":       c.cmdCaseList,
+		"coach add":       c.cmdCoachAdd,
+		"coach list":      c.cmdCoachList,
+		"export":          c.cmdExport,
+		"target set":      c.cmdTargetSet,
+		"target show":     c.cmdTargetShow,
+		"sync":            c.cmdSync,
+		"sync status":     c.cmdSyncStatus,
+		"enroll":          c.cmdEnroll,
+		"join":            c.cmdJoin,
+		"demo":            c.cmdDemo,
+		"facility import": c.cmdFacilityImport,
+		"facility list":   c.cmdFacilityList,
+		"facility match":  c.cmdFacilityMatch,
+		"facility avail":  c.cmdFacilityAvail,
+		"audit list":      c.cmdAuditList,
 	}
 }
 
 func (c *cli) dispatch() int {
 	cmds := c.commands()
+	// Two words first: "sync status" is not "sync" with an argument.
 	name, rest := c.args[0], c.args[1:]
 	h, ok := cmds[name]
-	if !ok && len(rest) > 0 {
-		name, rest = name+" "+rest[0], rest[1:]
-		h, ok = cmds[name]
+	if len(rest) > 0 {
+		if h2, ok2 := cmds[name+" "+rest[0]]; ok2 {
+			name, rest, h, ok = name+" "+rest[0], rest[1:], h2, true
+		}
 	}
 	if !ok {
 		fmt.Fprintf(c.stderr, "connectpoint: unknown command %q\nRun \"connectpoint --help\" for usage.\n", strings.Join(c.args[:min(2, len(c.args))], " "))

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	_ "connectpoint/internal/locale" // before Fyne reads the locale
 )
 
 // version is set at build time from git (see the Makefile).

@@ -35,6 +35,8 @@ var (
 	insuranceCode = map[string]string{
 		"medicaid": "MD", "medicare": "MC", "private": "PI", "va": "MI", "other": "SI",
 	}
+	// otherPayers are the other payers the directory names.
+	otherPayers = setOf("SI", "ITU")
 )
 
 // matchCodes are the service codes matching reads; each has a bit in a
@@ -92,6 +94,9 @@ var (
 func (s ServiceSet) PaymentOK(insurance string) bool {
 	if insurance == "" || s.Any(freeOrPublicSet) {
 		return true
+	}
+	if insurance == "other" {
+		return s.Any(otherPayers)
 	}
 	code, ok := insuranceCode[insurance]
 	return ok && s.Has(code)

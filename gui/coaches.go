@@ -96,13 +96,16 @@ func (s *coachesScreen) onCopy(phone string) {
 // languages, and whether they are on call now.
 type coachRow struct {
 	widget.BaseWidget
-	name, phone, langs, state *widget.Label
-	copyBtn                   *widget.Button
-	number                    string
+	name, phone, langs, details, state *widget.Label
+	copyBtn                            *widget.Button
+	number                             string
 }
 
 func newCoachRow(onCopy func(string)) *coachRow {
-	r := &coachRow{name: widget.NewLabel(""), phone: widget.NewLabel(""), langs: widget.NewLabel(""), state: widget.NewLabel("")}
+	r := &coachRow{name: widget.NewLabel(""), phone: widget.NewLabel(""), langs: widget.NewLabel(""),
+		details: widget.NewLabel(""), state: widget.NewLabel("")}
+	r.details.Truncation = fyne.TextTruncateEllipsis
+	r.langs.Truncation = fyne.TextTruncateEllipsis
 	r.copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { onCopy(r.number) })
 	r.name.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
@@ -114,8 +117,23 @@ func newCoachRow(onCopy func(string)) *coachRow {
 }
 
 func (r *coachRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.New(columns{220, 190, 40, 180},
-		r.name, r.phone, r.copyBtn, r.langs, r.state))
+	return widget.NewSimpleRenderer(container.New(coachColumns,
+		r.name, r.phone, r.copyBtn, r.state, r.langs, r.details))
+}
+
+// coachColumns are the widths of a coach row's columns.
+var coachColumns = columns{200, 190, 40, 120, 150}
+
+// newCoachHeader names the columns of the coach rows below it.
+func newCoachHeader() fyne.CanvasObject {
+	names := []string{lang.L("Coach"), lang.L("Phone"), "", "", lang.L("Languages"), lang.L("Gender, experience, certification")}
+	objs := make([]fyne.CanvasObject, len(names))
+	for i, n := range names {
+		l := widget.NewLabel(n)
+		l.TextStyle.Italic = true
+		objs[i] = l
+	}
+	return container.New(coachColumns, objs...)
 }
 
 func (r *coachRow) set(c *data.Coach, onCall bool) {
@@ -133,6 +151,11 @@ func (r *coachRow) set(c *data.Coach, onCall bool) {
 		names[i] = languageName(code)
 	}
 	r.langs.SetText(strings.Join(names, ", "))
+	exp := ""
+	if c.LivedExperience {
+		exp = lang.L("lived experience")
+	}
+	r.details.SetText(joinDot(genderName(c.Gender), exp, c.Certification))
 	switch {
 	case !c.Active:
 		r.state.Importance = widget.LowImportance

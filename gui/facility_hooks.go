@@ -40,16 +40,26 @@ func (a *App) showFindBed(caseID string) {
 //
 // or one sentence when there are none. A tap on a name opens the facility.
 func (a *App) openSlotsNear(limit int) fyne.CanvasObject {
-	box := container.NewVBox()
 	if a.sess == nil {
-		return box
+		return container.NewVBox()
 	}
-	reading := sentence(lang.L("Reading the directory…"))
-	box.Add(reading)
+	// The rows at once when the directory is in memory; else a sentence,
+	// replaced by the rows once the directory has been read.
+	box := container.NewVBox(sentence(lang.L("Reading the directory…")))
+	var rows fyne.CanvasObject
+	waiting := true
 	a.withDirectory(func(dir *data.Directory, err error) {
+		if waiting {
+			rows = a.openSlotRows(dir, err, limit)
+			return
+		}
 		box.Objects = []fyne.CanvasObject{a.openSlotRows(dir, err, limit)}
 		box.Refresh()
 	})
+	waiting = false
+	if rows != nil {
+		return rows
+	}
 	return box
 }
 

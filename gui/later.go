@@ -15,9 +15,6 @@ type laterScreen struct {
 func newLaterScreen(id string) *laterScreen {
 	var title, text string
 	switch id {
-	case "checkins":
-		title = lang.L("Check-ins")
-		text = lang.L("Check-ins are not built yet. They will list the follow-up calls each coach has due, from the first day to a year after placement.")
 	case "reports":
 		title = lang.L("Reports")
 		text = lang.L("Reports are not built yet. They will give the program's figures for any period: contacts, placements, time to placement and retention.")

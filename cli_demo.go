@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"flag"
+	"fmt"
+
+	"connectpoint/assets"
+	"connectpoint/data"
+	"connectpoint/data/importer"
+)
+
+func (c *cli) cmdDemo(args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q (the folder is --data)", pos[0])
+	}
+	pw := c.getenv("CONNECTPOINT_PASSWORD")
+	generated := pw == ""
+	if generated {
+		pw = rand.Text()[:12]
+	}
+	if len([]rune(pw)) < data.MinPasswordLength {
+		return data.Errorf(data.EINVALID, "password: use at least %d characters", data.MinPasswordLength)
+	}
+	res, err := importer.Read(c.ctx, assets.IllinoisDirectoryName, bytes.NewReader(assets.IllinoisDirectory), importer.SAMHSA2017, importer.Options{})
+	if err != nil {
+		return err
+	}
+	facilities := make([]data.Facility, len(res.Facilities))
+	for i, f := range res.Facilities {
+		facilities[i] = f.Facility
+	}
+	s, err := data.Create(c.ctx, c.dataDir, c.opt)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.SetUpDemo(c.ctx, pw, facilities); err != nil {
+		s.Close()
+		removeFailedInit(c.dataDir)
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Demo program set up in %s: Naperville Police Department, %d facilities of the Illinois directory.\n", c.dataDir, len(facilities))
+	fmt.Fprintln(c.stdout, "Every person in it is made up. Log in as any of:")
+	for _, u := range data.DemoUsers {
+		fmt.Fprintf(c.stdout, "  %-12s %s\n", u.Username, u.Role)
+	}
+	if generated {
+		fmt.Fprintf(c.stdout, "Password for all of them: %s\n", pw)
+	} else {
+		fmt.Fprintln(c.stdout, "Password for all of them: the one in CONNECTPOINT_PASSWORD.")
+	}
+	return nil
+}
