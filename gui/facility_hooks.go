@@ -55,6 +55,10 @@ func (a *App) openSlotsNear(limit int) fyne.CanvasObject {
 		}
 		box.Objects = []fyne.CanvasObject{a.openSlotRows(dir, err, limit)}
 		box.Refresh()
+		// The rows are taller than the sentence: lay the window out again.
+		if c := fyne.CurrentApp().Driver().CanvasForObject(box); c != nil && c.Content() != nil {
+			c.Content().Refresh()
+		}
 	})
 	waiting = false
 	if rows != nil {
@@ -86,8 +90,9 @@ func (a *App) openSlotRows(dir *data.Directory, err error, limit int) fyne.Canva
 		slots.TextStyle.Bold = true
 		dist := widget.NewLabel(nearWords(l.DistanceMiles, l.Approx))
 		dist.Alignment = fyne.TextAlignTrailing
-		rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(settingWord(l.Services)), slots, dist),
-			name))
+		// Fixed columns on the right, so that the rows line up.
+		rows.Add(container.NewBorder(nil, nil, nil,
+			container.New(columns{100, 130, 90}, widget.NewLabel(settingWord(l.Services)), slots, dist), name))
 	}
 	return rows
 }

@@ -568,7 +568,8 @@ func newBedRow(fb *findBedScreen) *bedRow {
 		r.logBtn.Hide()
 		r.placeBtn.Hide()
 	}
-	r.top = container.NewBorder(nil, nil, nil, container.NewHBox(r.dist, column(190, r.slots)), r.name)
+	r.dist.Alignment = fyne.TextAlignTrailing
+	r.top = container.NewBorder(nil, nil, nil, container.New(columns{280, 190}, r.dist, r.slots), r.name)
 	r.bottom = container.NewBorder(nil, nil, container.NewHBox(r.phone, r.copyBtn), container.NewHBox(r.logBtn, r.placeBtn), r.called)
 	r.ExtendBaseWidget(r)
 	return r
