@@ -46,11 +46,14 @@ type facilitiesScreen struct {
 	emptyText *widget.Label
 	emptyAct  *widget.Button
 
-	index  *facilityIndex
-	states []string // the state filter's values, "" first for all
-	shown  []int
-	now    time.Time
-	stale  time.Duration
+	index     *facilityIndex
+	last      facilityQuery  // what shown was filtered by
+	lastIndex *facilityIndex // and from which index
+	states    []string       // the state filter's values, "" first for all
+	shown     []int
+	from      string // where distances are measured from, in words
+	now       time.Time
+	stale     time.Duration
 }
 
 // The sort orders of the list.
@@ -152,13 +155,25 @@ func (s *facilitiesScreen) onTick() {
 // reload reads the directory and shows the list filtered as it was.
 func (s *facilitiesScreen) reload() {
 	s.now, s.stale = s.app.now(), s.app.staleAfter()
-	dir, err := s.app.facilityDirectory()
+	if s.index == nil || len(s.index.items) == 0 {
+		s.count.SetText(lang.L("Reading the directory…"))
+	}
+	s.app.withDirectory(s.showDirectory)
+}
+
+// showDirectory shows the directory read for reload.
+func (s *facilitiesScreen) showDirectory(dir *data.Directory, err error) {
 	if err != nil {
 		say(s.problem, s.app.errorText(err))
 		return
 	}
 	say(s.problem, "")
-	origin, _ := s.app.stationOrigin()
+	zip := s.app.stationZIP()
+	origin, ok := locateZIP(zip)
+	s.from = lang.L("distances from {{.ZIP}}", map[string]string{"ZIP": zip})
+	if !ok {
+		s.from = lang.L("distances unknown: the station's ZIP is not set")
+	}
 	s.index = newFacilityIndex(dir.Listings(origin))
 
 	// The state filter offers the states the directory has.
@@ -184,7 +199,8 @@ func (s *facilitiesScreen) stateValue() string {
 
 // query is what the search box and the filters ask for.
 func (s *facilitiesScreen) query() facilityQuery {
-	q := facilityQuery{words: strings.Fields(strings.ToLower(s.search.Text)), state: s.stateValue(),
+	text := strings.ToLower(s.search.Text)
+	q := facilityQuery{text: text, words: strings.Fields(text), chars: charSet(strings.ReplaceAll(text, " ", "")), state: s.stateValue(),
 		openOnly: s.openOnly.Checked, now: s.now, stale: s.stale, order: s.order.SelectedIndex()}
 	if i := s.level.SelectedIndex(); i > 0 {
 		q.level = data.NewServiceSet(data.LevelSettings(careLevels[i-1]))
@@ -209,18 +225,20 @@ func (s *facilitiesScreen) refilter() {
 	if s.index == nil {
 		return // still being built
 	}
-	s.shown = s.index.filter(s.query(), s.shown)
+	q := s.query()
+	if q.narrows(s.last) && s.lastIndex == s.index {
+		// Typing on: what matches now is among what matched before.
+		s.shown = s.index.refine(q, s.shown)
+	} else {
+		s.shown = s.index.filter(q, s.shown)
+	}
+	s.last, s.lastIndex = q, s.index
 	s.list.Refresh()
 	n, total := len(s.shown), len(s.index.items)
-	from := s.app.stationZIP()
-	where := lang.L("distances from {{.ZIP}}", map[string]string{"ZIP": from})
-	if _, ok := locateZIP(from); !ok {
-		where = lang.L("distances unknown: the station's ZIP is not set")
-	}
 	if n == total {
-		s.count.SetText(joinDot(lang.LocalizePlural("{{.Count}} facilities", total, map[string]int{"Count": total}), where))
+		s.count.SetText(joinDot(lang.LocalizePlural("{{.Count}} facilities", total, map[string]int{"Count": total}), s.from))
 	} else {
-		s.count.SetText(joinDot(lang.L("{{.Shown}} of {{.Count}}", map[string]int{"Shown": n, "Count": total}), where))
+		s.count.SetText(joinDot(lang.L("{{.Shown}} of {{.Count}}", map[string]int{"Shown": n, "Count": total}), s.from))
 	}
 	switch {
 	case total == 0 && s.sess.Can(data.ActDirectoryEdit):
@@ -336,13 +354,15 @@ func (s *facilitiesScreen) onImported(text string) {
 type facilityIndex struct {
 	items     []data.Listing
 	hay       []string
+	chars     []uint64 // charSet of each haystack: a quick "cannot match"
 	byName    []int
 	byNearest []int
 	states    []string
 }
 
 func newFacilityIndex(ls []data.Listing) *facilityIndex {
-	x := &facilityIndex{items: ls, hay: make([]string, len(ls)), byName: make([]int, len(ls)), byNearest: make([]int, len(ls))}
+	x := &facilityIndex{items: ls, hay: make([]string, len(ls)), chars: make([]uint64, len(ls)),
+		byName: make([]int, len(ls)), byNearest: make([]int, len(ls))}
 	seen := map[string]bool{}
 	var b strings.Builder
 	for i := range ls {
@@ -359,6 +379,7 @@ func newFacilityIndex(ls []data.Listing) *facilityIndex {
 			}
 		}
 		x.hay[i] = strings.ToLower(b.String())
+		x.chars[i] = charSet(x.hay[i])
 		x.byName[i], x.byNearest[i] = i, i
 		if st := strings.ToUpper(f.State); st != "" && !seen[st] {
 			seen[st] = true
@@ -379,6 +400,16 @@ func newFacilityIndex(ls []data.Listing) *facilityIndex {
 	return x
 }
 
+// charSet notes which bytes s has, each by its value mod 64: a haystack
+// that lacks one of a word's bytes cannot contain the word.
+func charSet(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		m |= 1 << (s[i] & 63)
+	}
+	return m
+}
+
 func digitsOf(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
@@ -390,7 +421,9 @@ func digitsOf(s string) string {
 
 // facilityQuery is a search with its filters.
 type facilityQuery struct {
+	text     string          // as typed, lower-case
 	words    []string        // every word must appear
+	chars    uint64          // charSet of the words
 	state    string          // two letters, "" for all
 	level    data.ServiceSet // the settings of a level of care, 0 for any
 	payment  string          // an insurance as data.Insurances, "" for any
@@ -400,26 +433,64 @@ type facilityQuery struct {
 	order    int // orderOpenFirst, orderNearest or orderName
 }
 
-// filter appends to out[:0] the items that match q, in q's order.
+// narrows reports whether q keeps only items that prev kept, in the same
+// order: the same filters and time, and the text typed on from prev's.
+// Every word of prev is then inside a word of q.
+func (q facilityQuery) narrows(prev facilityQuery) bool {
+	return q.state == prev.state && q.level == prev.level && q.payment == prev.payment && q.openOnly == prev.openOnly &&
+		q.now.Equal(prev.now) && q.stale == prev.stale && q.order == prev.order &&
+		prev.text != "" && strings.HasPrefix(q.text, prev.text)
+}
+
+// filter appends to out[:0] the items that match q, in q's order: with
+// open slots first, those with a fresh report of open slots come first,
+// each part nearest first.
 func (x *facilityIndex) filter(q facilityQuery, out []int) []int {
 	out = out[:0]
 	switch q.order {
 	case orderName:
-		return x.appendMatches(q, x.byName, out, 0)
+		return x.appendMatches(q, x.byName, out)
 	case orderNearest:
-		return x.appendMatches(q, x.byNearest, out, 0)
+		return x.appendMatches(q, x.byNearest, out)
 	}
-	out = x.appendMatches(q, x.byNearest, out, +1)
-	return x.appendMatches(q, x.byNearest, out, -1)
+	out = x.appendMatches(q, x.byNearest, out)
+	var rest []int
+	n := 0
+	for _, i := range out {
+		if x.fresh(i, q) {
+			out[n] = i
+			n++
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	return append(out[:n], rest...)
 }
 
-// appendMatches appends the items of order that match q; open > 0 keeps
-// only those with fresh open slots, open < 0 only the others.
-func (x *facilityIndex) appendMatches(q facilityQuery, order, out []int, open int) []int {
+// refine keeps in place the items of shown that still match q.
+func (x *facilityIndex) refine(q facilityQuery, shown []int) []int {
+	n := 0
+	for _, i := range shown {
+		if x.chars[i]&q.chars == q.chars && hasAllWords(x.hay[i], q.words) {
+			shown[n] = i
+			n++
+		}
+	}
+	return shown[:n]
+}
+
+// fresh reports whether item i has a report of open slots that is not out
+// of date.
+func (x *facilityIndex) fresh(i int, q facilityQuery) bool {
+	l := &x.items[i]
+	return l.Slots != nil && l.Slots.Open > 0 && q.now.Sub(l.Slots.At) <= q.stale
+}
+
+// appendMatches appends the items of order that match q.
+func (x *facilityIndex) appendMatches(q facilityQuery, order, out []int) []int {
 	for _, i := range order {
 		l := &x.items[i]
-		fresh := l.Slots != nil && l.Slots.Open > 0 && q.now.Sub(l.Slots.At) <= q.stale
-		if (open > 0 && !fresh) || (open < 0 && fresh) || (q.openOnly && !fresh) {
+		if q.openOnly && !x.fresh(i, q) {
 			continue
 		}
 		if q.state != "" && !strings.EqualFold(l.Facility.State, q.state) {
@@ -431,7 +502,7 @@ func (x *facilityIndex) appendMatches(q facilityQuery, order, out []int, open in
 		if q.payment != "" && !l.Services.PaymentOK(q.payment) {
 			continue
 		}
-		if !hasAllWords(x.hay[i], q.words) {
+		if x.chars[i]&q.chars != q.chars || !hasAllWords(x.hay[i], q.words) {
 			continue
 		}
 		out = append(out, i)
@@ -452,18 +523,17 @@ func hasAllWords(h string, words []string) bool {
 // on the first line; where it is, its phone and how far on the second.
 type facilityRow struct {
 	widget.BaseWidget
-	name, slots, place, phone, dist *widget.Label
-	top, bottom                     *fyne.Container
+	name                      *cutLabel
+	slots, place, phone, dist *widget.Label
+	top, bottom               *fyne.Container
 }
 
 func newFacilityRow() *facilityRow {
-	r := &facilityRow{name: widget.NewLabel(""), slots: widget.NewLabel(""), place: widget.NewLabel(""),
+	r := &facilityRow{name: newCutLabel(), slots: widget.NewLabel(""), place: widget.NewLabel(""),
 		phone: widget.NewLabel(""), dist: widget.NewLabel("")}
 	r.name.TextStyle.Bold = true
-	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.slots.TextStyle.Bold = true
 	r.slots.Alignment = fyne.TextAlignTrailing
-	r.place.Truncation = fyne.TextTruncateEllipsis
 	r.phone.TextStyle.Monospace = true
 	r.top = container.NewBorder(nil, nil, nil, r.slots, r.name)
 	r.bottom = container.New(columns{260, 190}, r.place, r.phone, r.dist)
@@ -477,19 +547,38 @@ func (r *facilityRow) CreateRenderer() fyne.WidgetRenderer {
 
 func (r *facilityRow) set(l *data.Listing, now time.Time, stale time.Duration) {
 	f := l.Facility
-	r.name.SetText(f.Name)
+	r.name.full = f.Name
 	text, imp := slotWords(l.Slots, now, stale)
-	r.slots.Importance = imp
-	r.slots.SetText(text)
-	r.place.SetText(joinComma(f.City, strings.TrimSpace(f.State+" "+f.ZIP)))
-	r.phone.SetText(f.Phone)
-	if f.Phone == "" {
-		r.phone.SetText(lang.L("no phone listed"))
+	if r.slots.Importance != imp {
+		r.slots.Importance = imp
+		r.slots.Text = "" // refresh with the new colour
 	}
-	r.dist.SetText(distanceWords(l.DistanceMiles, l.Approx))
-	// The texts changed width: lay the lines out again.
-	r.top.Refresh()
-	r.bottom.Refresh()
+	setLabel(r.slots, text)
+	setLabel(r.place, joinComma(f.City, strings.TrimSpace(f.State+" "+f.ZIP)))
+	phone := f.Phone
+	if phone == "" {
+		phone = lang.L("no phone listed")
+	}
+	setLabel(r.phone, phone)
+	setLabel(r.dist, distanceWords(l.DistanceMiles, l.Approx))
+	relayout(r.top) // fits the name to what the slots leave
+}
+
+// setLabel changes a label's text only when it differs: each change shapes
+// the text again, which is what a list row costs as one types.
+func setLabel(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
+}
+
+// relayout lays a container's objects out again after their texts changed
+// width, without refreshing each of them once more (Container.Refresh
+// would).
+func relayout(c *fyne.Container) {
+	if c.Layout != nil {
+		c.Layout.Layout(c.Objects, c.Size())
+	}
 }
 
 func joinComma(parts ...string) string {

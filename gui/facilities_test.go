@@ -299,6 +299,11 @@ func TestReportOpenSlots(t *testing.T) {
 	}
 	d.open.entry.SetText("")
 	test.Type(d.open.entry, "4")
+	// Tab goes from the number to the note.
+	a.win.Canvas().FocusNext()
+	if a.win.Canvas().Focused() != d.note.entry {
+		t.Fatalf("Tab from the number went to %T", a.win.Canvas().Focused())
+	}
 	test.Type(d.note.entry, "two for women")
 	test.Tap(button(t, a, "Save the report"))
 	if !shows(a, "Saved: 4 open slots, reported just now.") || !shows(a, "4 open · just now · reported by Naperville PD — two for women") {

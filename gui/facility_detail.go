@@ -299,8 +299,8 @@ func (d *facilityDetail) reportForm() *fyne.Container {
 	save.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("Cancel"), d.onCancelReport)
 	return container.NewVBox(
-		container.NewBorder(nil, nil, column(140, container.NewVBox(d.open.label, d.open.entry)), nil,
-			container.NewVBox(d.note.label, d.note.entry)),
+		// The number, then the note: in this order for Tab too.
+		container.New(columns{140}, container.NewVBox(d.open.label, d.open.entry), container.NewVBox(d.note.label, d.note.entry)),
 		d.open.problem, d.note.problem,
 		container.NewHBox(save, cancel))
 }

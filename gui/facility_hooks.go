@@ -41,9 +41,33 @@ func (a *App) showFindBed(caseID string) {
 // or one sentence when there are none. A tap on a name opens the facility.
 func (a *App) openSlotsNear(limit int) fyne.CanvasObject {
 	if a.sess == nil {
-		return widget.NewLabel("")
+		return container.NewVBox()
 	}
-	dir, err := a.facilityDirectory()
+	// The rows at once when the directory is in memory; else a sentence,
+	// replaced by the rows once the directory has been read.
+	box := container.NewVBox(sentence(lang.L("Reading the directory…")))
+	var rows fyne.CanvasObject
+	waiting := true
+	a.withDirectory(func(dir *data.Directory, err error) {
+		if waiting {
+			rows = a.openSlotRows(dir, err, limit)
+			return
+		}
+		box.Objects = []fyne.CanvasObject{a.openSlotRows(dir, err, limit)}
+		box.Refresh()
+		// The rows are taller than the sentence: lay the window out again.
+		if c := fyne.CurrentApp().Driver().CanvasForObject(box); c != nil && c.Content() != nil {
+			c.Content().Refresh()
+		}
+	})
+	waiting = false
+	if rows != nil {
+		return rows
+	}
+	return box
+}
+
+func (a *App) openSlotRows(dir *data.Directory, err error, limit int) fyne.CanvasObject {
 	if err != nil {
 		return sentence(a.errorText(err))
 	}
@@ -66,8 +90,9 @@ func (a *App) openSlotsNear(limit int) fyne.CanvasObject {
 		slots.TextStyle.Bold = true
 		dist := widget.NewLabel(nearWords(l.DistanceMiles, l.Approx))
 		dist.Alignment = fyne.TextAlignTrailing
-		rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(settingWord(l.Services)), slots, dist),
-			name))
+		// Fixed columns on the right, so that the rows line up.
+		rows.Add(container.NewBorder(nil, nil, nil,
+			container.New(columns{100, 130, 90}, widget.NewLabel(settingWord(l.Services)), slots, dist), name))
 	}
 	return rows
 }
@@ -119,39 +144,77 @@ func (a *App) facilities() *facilitiesScreen {
 
 // facilityCache is the directory in memory, shared by the facility
 // screens and the dashboard. It is read again after this window changes
-// the directory, after a minute, or for another user.
+// the directory, after a minute (slot reports from other stations arrive
+// with sync), or for another user.
 type facilityCache struct {
-	sess   *data.Session
-	dir    *data.Directory
-	loaded time.Time
+	sess    *data.Session
+	dir     *data.Directory
+	loaded  time.Time
+	gen     int // counts the changes this window made
+	loading bool
+	waiting []func(*data.Directory, error)
 }
 
 // directoryMaxAge is how long the directory in memory is used before it is
-// read again (slot reports from other stations arrive with sync).
+// read again.
 const directoryMaxAge = time.Minute
 
-// facilityDirectory returns the directory with each facility's latest slot
-// report.
-func (a *App) facilityDirectory() (*data.Directory, error) {
+// withDirectory calls done on the UI thread with the directory and each
+// facility's latest slot report: at once when it is in memory, else once it
+// has been read away from the window (20,000 facilities take about a
+// second).
+func (a *App) withDirectory(done func(*data.Directory, error)) {
 	c := &a.facCache
-	if c.dir != nil && c.sess == a.sess && a.now().Sub(c.loaded) < directoryMaxAge && !a.now().Before(c.loaded) {
-		return c.dir, nil
+	now := a.now()
+	if c.dir != nil && c.sess == a.sess && now.Sub(c.loaded) < directoryMaxAge && !now.Before(c.loaded) {
+		done(c.dir, nil)
+		return
 	}
+	c.waiting = append(c.waiting, done)
+	if !c.loading {
+		a.loadDirectory()
+	}
+}
+
+func (a *App) loadDirectory() {
+	c := &a.facCache
+	c.loading = true
+	sess, gen := a.sess, c.gen
 	zips, err := assets.ZIPs()
 	if err != nil {
 		a.log.Error("load ZIP centroids", "err", err)
 		zips = nil // facilities without coordinates then have no distance
 	}
-	dir, err := a.sess.LoadDirectory(a.ctx(), zips)
-	if err != nil {
-		return nil, err
-	}
-	*c = facilityCache{sess: a.sess, dir: dir, loaded: a.now()}
-	return dir, nil
+	a.background(func() {
+		dir, err := sess.LoadDirectory(a.ctx(), zips)
+		fyne.Do(func() {
+			switch {
+			case a.sess != sess:
+				// Logged out meanwhile: the screens that asked are gone.
+				*c = facilityCache{gen: c.gen}
+				return
+			case c.gen != gen:
+				a.loadDirectory() // changed while it was read: read it again
+				return
+			}
+			waiting := c.waiting
+			c.waiting, c.loading = nil, false
+			if err == nil {
+				c.sess, c.dir, c.loaded = sess, dir, a.now()
+			}
+			for _, f := range waiting {
+				f(dir, err)
+			}
+		})
+	})
 }
 
-// directoryChanged forgets the directory in memory after a change.
-func (a *App) directoryChanged() { a.facCache = facilityCache{} }
+// directoryChanged forgets the directory in memory after this window
+// changed it.
+func (a *App) directoryChanged() {
+	a.facCache.dir = nil
+	a.facCache.gen++
+}
 
 // Device settings the facility screens read.
 const (

@@ -8,7 +8,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"connectpoint/data"
@@ -270,4 +272,99 @@ func settingWord(s data.ServiceSet) string {
 		return lang.L("outpatient")
 	}
 	return ""
+}
+
+// cutLabel is a label whose text is cut to its width with an ellipsis. It
+// measures with Fyne's cached text measure: a label's own truncation builds
+// a new text shaper each time, too slow for a list redrawn on every
+// keystroke.
+type cutLabel struct {
+	widget.Label
+	full string
+}
+
+func newCutLabel() *cutLabel {
+	l := &cutLabel{}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// setFull sets the whole text, which is cut to fit.
+func (l *cutLabel) setFull(text string) {
+	l.full = text
+	l.fit()
+}
+
+// MinSize lets the label be narrower than its text.
+func (l *cutLabel) MinSize() fyne.Size {
+	return fyne.NewSize(4*theme.InnerPadding(), l.Label.MinSize().Height)
+}
+
+func (l *cutLabel) Resize(s fyne.Size) {
+	l.Label.Resize(s)
+	l.fit()
+}
+
+func (l *cutLabel) fit() {
+	size := l.SizeName
+	if size == "" {
+		size = theme.SizeNameText
+	}
+	text := cutToWidth(l.full, l.Size().Width-2*theme.InnerPadding(), theme.SizeForWidget(size, l), l.TextStyle)
+	if text != l.Text {
+		l.SetText(text)
+	}
+}
+
+// cutLink is a hyperlink whose text is cut to its width, as cutLabel.
+type cutLink struct {
+	widget.Hyperlink
+	full string
+}
+
+func newCutLink(onTapped func()) *cutLink {
+	l := &cutLink{}
+	l.OnTapped = onTapped
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *cutLink) setFull(text string) {
+	l.full = text
+	l.fit()
+}
+
+func (l *cutLink) MinSize() fyne.Size {
+	return fyne.NewSize(4*theme.InnerPadding(), l.Hyperlink.MinSize().Height)
+}
+
+func (l *cutLink) Resize(s fyne.Size) {
+	l.Hyperlink.Resize(s)
+	l.fit()
+}
+
+func (l *cutLink) fit() {
+	text := cutToWidth(l.full, l.Size().Width-2*theme.InnerPadding(), theme.SizeForWidget(theme.SizeNameText, l), l.TextStyle)
+	if text != l.Text {
+		l.SetText(text)
+	}
+}
+
+// cutToWidth cuts text to fit width with an ellipsis; a width of zero or
+// less (not laid out yet) leaves it whole.
+func cutToWidth(text string, width, size float32, style fyne.TextStyle) string {
+	if width <= 0 || fyne.MeasureText(text, size, style).Width <= width {
+		return text
+	}
+	runes := []rune(text)
+	lo, hi := 0, len(runes) // the longest prefix that fits is in [lo, hi)
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return strings.TrimRight(string(runes[:lo]), " ") + "…"
 }

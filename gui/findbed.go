@@ -239,7 +239,11 @@ func (fb *findBedScreen) refresh() {
 	default:
 		fb.near.setProblem("")
 	}
-	dir, err := fb.app.facilityDirectory()
+	fb.app.withDirectory(func(dir *data.Directory, err error) { fb.show(dir, err, fq) })
+}
+
+// show shows the programs of the directory that fit fq.
+func (fb *findBedScreen) show(dir *data.Directory, err error, fq findQuery) {
 	if err != nil {
 		say(fb.problem, fb.app.errorText(err))
 		return
@@ -537,10 +541,10 @@ type bedRow struct {
 	widget.BaseWidget
 	fb                        *findBedScreen
 	i                         int
-	name                      *widget.Hyperlink
+	name                      *cutLink
 	dist                      *widget.Label
 	slots                     *widget.Label
-	why                       *widget.Label
+	why                       *cutLabel
 	phone                     *widget.Label
 	called                    *widget.Label
 	copyBtn, logBtn, placeBtn *widget.Button
@@ -548,13 +552,11 @@ type bedRow struct {
 }
 
 func newBedRow(fb *findBedScreen) *bedRow {
-	r := &bedRow{fb: fb, name: widget.NewHyperlink("", nil), dist: widget.NewLabel(""), slots: widget.NewLabel(""),
-		why: widget.NewLabel(""), phone: widget.NewLabel(""), called: widget.NewLabel("")}
+	r := &bedRow{fb: fb, dist: widget.NewLabel(""), slots: widget.NewLabel(""),
+		why: newCutLabel(), phone: widget.NewLabel(""), called: widget.NewLabel("")}
+	r.name = newCutLink(func() { fb.openFacility(fb.matches[r.i].Facility.ID) })
 	r.name.TextStyle.Bold = true
-	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.name.OnTapped = func() { fb.openFacility(fb.matches[r.i].Facility.ID) }
 	r.slots.TextStyle.Bold = true
-	r.why.Truncation = fyne.TextTruncateEllipsis
 	r.phone.SizeName = theme.SizeNameSubHeadingText
 	r.phone.TextStyle = fyne.TextStyle{Monospace: true}
 	r.called.TextStyle.Italic = true
@@ -566,7 +568,8 @@ func newBedRow(fb *findBedScreen) *bedRow {
 		r.logBtn.Hide()
 		r.placeBtn.Hide()
 	}
-	r.top = container.NewBorder(nil, nil, nil, container.NewHBox(r.dist, column(190, r.slots)), r.name)
+	r.dist.Alignment = fyne.TextAlignTrailing
+	r.top = container.NewBorder(nil, nil, nil, container.New(columns{280, 190}, r.dist, r.slots), r.name)
 	r.bottom = container.NewBorder(nil, nil, container.NewHBox(r.phone, r.copyBtn), container.NewHBox(r.logBtn, r.placeBtn), r.called)
 	r.ExtendBaseWidget(r)
 	return r
@@ -579,7 +582,7 @@ func (r *bedRow) CreateRenderer() fyne.WidgetRenderer {
 func (r *bedRow) set(i int, m *data.Match) {
 	r.i = i
 	f := m.Facility
-	r.name.SetText(f.Name)
+	r.name.full = f.Name
 	r.dist.SetText(distanceWords(m.DistanceMiles, m.Approx))
 	now := r.fb.app.now()
 	switch {
@@ -593,7 +596,7 @@ func (r *bedRow) set(i int, m *data.Match) {
 		r.slots.Importance = widget.LowImportance
 		r.slots.SetText(lang.L("open slots unknown"))
 	}
-	r.why.SetText(strings.Join(matchWhy(m), " · "))
+	r.why.setFull(strings.Join(matchWhy(m), " · "))
 	phone := bedPhone(f)
 	if phone == "" {
 		r.phone.SetText(lang.L("no phone listed"))
@@ -610,9 +613,8 @@ func (r *bedRow) set(i int, m *data.Match) {
 		}
 		r.called.SetText(text)
 	}
-	// The texts changed width: lay the lines out again.
-	r.top.Refresh()
-	r.bottom.Refresh()
+	relayout(r.top)
+	relayout(r.bottom)
 }
 
 // matchWhy is why a program fits, without the distance and the open slots
