@@ -12,7 +12,8 @@ import (
 
 // startGUI opens the window on the data folder and returns when it closes.
 func startGUI(dir string) error {
-	a := app.NewWithID("org.connectpoint.app")
+	setAppMetadata()
+	a := app.NewWithID(appID)
 	gui.Run(a, dir, data.Options{
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	})
