@@ -7,6 +7,7 @@ SHELL := /bin/bash
 GO          ?= go
 BIN         := bin/connectpoint
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION     := $(VERSION)# asked of git once: every artifact of one run carries the same version
 LDFLAGS     := -X main.version=$(VERSION)
 DATA        ?= ./.data
 ARGS        ?=
