@@ -7,10 +7,26 @@ SHELL := /bin/bash
 GO          ?= go
 BIN         := bin/connectpoint
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION     := $(VERSION)# asked of git once: every artifact of one run carries the same version
 LDFLAGS     := -X main.version=$(VERSION)
 DATA        ?= ./.data
 ARGS        ?=
 TEST_TIMEOUT ?= 30m
+
+# Packages (`make dist`): see packaging/. The .deb version must start with a digit
+# (packaging/version.sh: 1.2.3, 1.2.3+4.gabc1234, 0.0.0+57.gabc1234 before the first tag).
+DIST        := dist
+DEB_VERSION := $(shell VERSION='$(VERSION)' packaging/version.sh deb)
+WIN_VERSION := $(shell VERSION='$(VERSION)' packaging/version.sh win)
+DEB         := $(DIST)/connectpoint_$(DEB_VERSION)_amd64.deb
+TARXZ       := $(DIST)/ConnectPoint-$(VERSION)-linux-amd64.tar.xz
+WIN_SETUP   := $(DIST)/ConnectPoint-$(VERSION)-windows-amd64-setup$(if $(CONNECTPOINT_SIGN_CERT),,-unsigned).exe
+WIN_CC      ?= x86_64-w64-mingw32-gcc
+NFPM_VERSION := v2.45.2
+NFPM        := bin/tools/nfpm-$(NFPM_VERSION)/nfpm
+# The commit's time stamps the packages' files, so the same commit makes the same archives.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+export SOURCE_DATE_EPOCH
 
 # Benchmarks: BENCH is the package list, BENCHPAT the -bench pattern, BENCHFLAGS the rest.
 BENCH       ?= ./...
@@ -21,6 +37,9 @@ BENCHFLAGS  ?= -benchmem -benchtime=$(BENCHTIME) -timeout 60m
 # Debian packages: what cgo needs to build Fyne, and what the window tests need on top.
 DEPS_PKGS      := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 TEST_DEPS_PKGS := xvfb xdotool imagemagick
+# ...and what `make dist` needs on top: the mingw-w64 C compiler for 64-bit Windows (win32
+# threads: no libwinpthread DLL to ship), NSIS, xz, osslsigncode.
+DIST_PKGS      := gcc-mingw-w64-x86-64-win32 nsis xz-utils osslsigncode
 
 # apt-get through sudo unless we are root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -43,7 +62,8 @@ endef
 # Targets such as test run their prerequisites in the order written, even under -j.
 .NOTPARALLEL:
 
-.PHONY: help deps test-deps build run test vet unit smoke screenshots bench clean
+.PHONY: help deps test-deps dist-deps build run test vet unit smoke screenshots bench clean \
+	dist dist-linux-bin dist-deb dist-tar dist-win dist-check icons
 
 # help: list the targets.
 help:
@@ -55,6 +75,9 @@ help:
 	@echo "make smoke       start the built app under Xvfb and screenshot it"
 	@echo "make screenshots every screen on the demo program, as PNGs in screenshots/"
 	@echo "make bench       run the Go benchmarks (BENCH=pkgs BENCHPAT=re BENCHTIME=1s)"
+	@echo "make dist        the installers in $(DIST)/: .deb, .tar.xz, Windows setup .exe (version $(VERSION))"
+	@echo "make dist-check  build the .deb, unpack it and run its connectpoint version (part of make test)"
+	@echo "make icons       regenerate packaging/icons/ from assets/icon.png (ImageMagick)"
 	@echo "make clean       remove build output and screenshots (never $(DATA))"
 
 # deps: the C toolchain and X11/OpenGL headers that cgo needs for Fyne.
@@ -81,7 +104,7 @@ run: deps build
 	./$(BIN) --data $(DATA) $(ARGS)
 
 # test: everything CI runs; works as root with no display.
-test: test-deps vet unit smoke
+test: test-deps vet unit smoke dist-check
 
 # vet: static checks.
 vet:
@@ -106,6 +129,76 @@ screenshots: test-deps build
 bench:
 	@echo "==> go test -bench $(BENCHPAT) $(BENCH)"
 	$(GO) test -run '^$$' -bench '$(BENCHPAT)' $(BENCHFLAGS) $(BENCH)
+
+# dist: every installer, into $(DIST)/ (see README, "Installing"). Signs the Windows files when
+# CONNECTPOINT_SIGN_CERT and CONNECTPOINT_SIGN_PASSWORD are set; says "unsigned" otherwise.
+dist: dist-deps
+	@start=$$SECONDS; \
+	rm -f $(DIST)/*.deb $(DIST)/*.tar.xz $(DIST)/*.exe $(DIST)/SHA256SUMS $(DIST)/SIGNING.txt; \
+	$(MAKE) --no-print-directory dist-deb dist-tar dist-win; \
+	if [ -n "$${CONNECTPOINT_SIGN_CERT:-}" ]; then \
+	  echo "The Windows program, its uninstaller and its installer are signed (Authenticode) with $$(basename "$$CONNECTPOINT_SIGN_CERT")." >$(DIST)/SIGNING.txt; \
+	else \
+	  printf '%s\n' "The Windows installer is UNSIGNED: no certificate was given to make dist." \
+	    "Windows SmartScreen warns before running it (More info > Run anyway). To sign, build with" \
+	    "CONNECTPOINT_SIGN_CERT=/path/to/cert.p12 CONNECTPOINT_SIGN_PASSWORD=... make dist" >$(DIST)/SIGNING.txt; \
+	fi; \
+	(cd $(DIST) && sha256sum *.deb *.tar.xz *.exe >SHA256SUMS); \
+	echo "==> $(DIST)/ (version $(VERSION), $$((SECONDS - start))s):"; \
+	ls -l $(DIST)/*.deb $(DIST)/*.tar.xz $(DIST)/*.exe | awk '{printf "    %-64s %6.1f MB\n", $$NF, $$5 / 1048576}'; \
+	[ -n "$${CONNECTPOINT_SIGN_CERT:-}" ] || echo "    the Windows installer is unsigned (see $(DIST)/SIGNING.txt)"
+
+# dist-deps: deps plus the cross compiler, NSIS, xz and osslsigncode.
+dist-deps:
+	$(call apt_ensure,$(DEPS_PKGS) $(DIST_PKGS))
+
+# dist-linux-bin: the Linux binary that goes into the packages, stripped of symbols.
+dist-linux-bin:
+	@echo "==> go build $(DIST)/build/linux/connectpoint (version $(VERSION))"
+	$(GO) build -ldflags "$(LDFLAGS) -s -w" -o $(DIST)/build/linux/connectpoint .
+
+# nfpm builds the .deb; installed once into bin/tools from the Go module proxy.
+$(NFPM):
+	@echo "==> go install nfpm $(NFPM_VERSION)"
+	GOBIN=$(CURDIR)/$(dir $(NFPM)) $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+
+# dist-deb: the Debian package (packaging/nfpm.yaml).
+dist-deb: dist-linux-bin $(NFPM)
+	@echo "==> nfpm $(DEB)"
+	@mkdir -p $(DIST)
+	CP_VERSION='$(DEB_VERSION)' CP_GIT_VERSION='$(VERSION)' CP_BIN=$(DIST)/build/linux/connectpoint \
+	  $(NFPM) package --config packaging/nfpm.yaml --packager deb --target $(DEB)
+
+# dist-tar: the .tar.xz in the layout `fyne package` makes (connectpoint/Makefile, connectpoint/usr/local/...).
+dist-tar: dist-linux-bin
+	@echo "==> tar $(TARXZ)"
+	@stage=$(DIST)/build/tar/connectpoint; rm -rf $(DIST)/build/tar; \
+	install -Dm0755 $(DIST)/build/linux/connectpoint $$stage/usr/local/bin/connectpoint; \
+	install -Dm0644 packaging/linux/org.connectpoint.app.desktop $$stage/usr/local/share/applications/org.connectpoint.app.desktop; \
+	install -Dm0644 packaging/icons/connectpoint-256.png $$stage/usr/local/share/pixmaps/org.connectpoint.app.png; \
+	install -Dm0644 packaging/linux/Makefile $$stage/Makefile; \
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) \
+	  -C $(DIST)/build/tar -cJf $(TARXZ) connectpoint
+
+# dist-win: the Windows installer (packaging/build-windows.sh, packaging/windows/).
+dist-win:
+	VERSION='$(VERSION)' WINVERSION='$(WIN_VERSION)' OUT='$(WIN_SETUP)' GO='$(GO)' WIN_CC='$(WIN_CC)' \
+	  packaging/build-windows.sh
+
+# dist-check: build the .deb, unpack it into a temporary root and run connectpoint version from there.
+dist-check: deps dist-deb
+	packaging/check-deb.sh $(DEB) '$(VERSION)' '$(DEB_VERSION)'
+
+# icons: the icon at the sizes the platforms want, from assets/icon.png; the results are committed.
+ICON_SIZES := 16 32 48 64 128 256 512
+icons:
+	$(call apt_ensure,imagemagick)
+	@for n in $(ICON_SIZES); do \
+	  convert assets/icon.png -strip -define png:exclude-chunks=date,time -filter Lanczos \
+	    -resize $${n}x$${n} PNG32:packaging/icons/connectpoint-$$n.png; \
+	done
+	convert assets/icon.png -strip -define icon:auto-resize=256,128,64,48,32,24,16 packaging/icons/connectpoint.ico
+	@ls -l packaging/icons
 
 # clean: build output, screenshots and test artefacts; the data folder is left alone.
 clean:

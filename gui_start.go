@@ -15,8 +15,9 @@ import (
 
 // startGUI opens the window on the data folder and returns when it closes.
 func startGUI(dir string) error {
+	setAppMetadata()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	w := gui.New(app.NewWithID("org.connectpoint.app"), dir, data.Options{Logger: log})
+	w := gui.New(app.NewWithID(appID), dir, data.Options{Logger: log})
 	w.SetSyncStarter(func(ctx context.Context, s *data.Store, sess *data.Session, onChange func(cpsync.Status)) (gui.SyncHandle, error) {
 		return startSync(ctx, s, sess, onChange, log)
 	})
