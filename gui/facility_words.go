@@ -329,11 +329,6 @@ func newCutLink(onTapped func()) *cutLink {
 	return l
 }
 
-func (l *cutLink) setFull(text string) {
-	l.full = text
-	l.fit()
-}
-
 func (l *cutLink) MinSize() fyne.Size {
 	return fyne.NewSize(4*theme.InnerPadding(), l.Hyperlink.MinSize().Height)
 }
