@@ -146,10 +146,8 @@ func (c *cli) cmdCoachAdd(args []string) error {
 func (c *cli) cmdCoachList(args []string) error {
 	fs := flag.NewFlagSet("coach list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	s, sess, err := c.login()
 	if err != nil {
@@ -197,10 +195,8 @@ func (c *cli) cmdExport(args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
 	out := fs.String("out", "", "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if !*asJSON {
 		return usagef("say the format: export --json")
@@ -256,10 +252,8 @@ func dirOf(path string) string {
 func (c *cli) cmdAuditList(args []string) error {
 	fs := flag.NewFlagSet("audit list", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	s, sess, err := c.login()
 	if err != nil {

@@ -185,10 +185,8 @@ func (c *cli) cmdCaseList(args []string) error {
 	fs := flag.NewFlagSet("case list", flag.ContinueOnError)
 	status := fs.String("status", "", "")
 	asJSON := fs.Bool("json", false, "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	s, sess, err := c.login()
 	if err != nil {

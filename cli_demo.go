@@ -13,10 +13,8 @@ import (
 
 func (c *cli) cmdDemo(args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q (the folder is --data)", pos[0])
 	}
 	pw := c.getenv("CONNECTPOINT_PASSWORD")
 	generated := pw == ""

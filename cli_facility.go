@@ -102,10 +102,8 @@ func (c *cli) cmdFacilityList(args []string) error {
 	fs := flag.NewFlagSet("facility list", flag.ContinueOnError)
 	state := fs.String("state", "", "")
 	asJSON := fs.Bool("json", false, "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	s, sess, err := c.login()
 	if err != nil {
@@ -173,10 +171,8 @@ func (c *cli) cmdFacilityMatch(args []string) error {
 	moud := fs.String("moud", "", "")
 	limit := fs.Int("limit", 20, "")
 	asJSON := fs.Bool("json", false, "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	q := data.MatchQuery{Level: strings.ToUpper(*level), Insurance: strings.ToLower(*payment),
 		Gender: strings.ToLower(*gender), MOUD: strings.ToLower(*moud), Limit: *limit, Adult: true}

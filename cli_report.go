@@ -25,10 +25,8 @@ func (c *cli) cmdReport(args []string) error {
 	public := fs.Bool("public", false, "")
 	out := fs.String("out", "", "")
 	agency := fs.String("agency", "", "")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	f, err := data.ParseReportFormat(*format)
 	if err != nil {
