@@ -68,7 +68,7 @@ endef
 # Targets such as test run their prerequisites in the order written, even under -j.
 .NOTPARALLEL:
 
-.PHONY: help deps test-deps dist-deps build run test vet unit smoke bench clean \
+.PHONY: help deps test-deps dist-deps build run test vet unit smoke screenshots bench clean \
 	dist dist-linux-bin dist-deb dist-tar dist-win dist-check icons
 
 # help: list the targets.
@@ -79,6 +79,7 @@ help:
 	@echo "make run         build and run the app with --data $(DATA) (ARGS=... for more)"
 	@echo "make test        go vet, go test -race, the smoke test under Xvfb, then make dist-check"
 	@echo "make smoke       start the built app under Xvfb and screenshot it"
+	@echo "make screenshots every screen on the demo program, as PNGs in screenshots/"
 	@echo "make bench       run the Go benchmarks (BENCH=pkgs BENCHPAT=re BENCHTIME=1s)"
 	@echo "make dist        the installers in $(DIST)/: .deb, .tar.xz, Windows setup .exe (version $(VERSION))"
 	@echo "make dist-check  check the .deb (unpacked, its connectpoint version) and the Windows installer (part of make test; WINDOWS_CHECK=0 skips Windows)"
@@ -125,6 +126,10 @@ unit:
 smoke:
 	@echo "==> smoke test under Xvfb"
 	scripts/smoke.sh
+
+# screenshots: the real binary on the demo program under Xvfb, one PNG per screen.
+screenshots: test-deps build
+	scripts/screenshots.sh
 
 # bench: the Go benchmarks, figures printed as go test gives them.
 bench:

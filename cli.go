@@ -42,7 +42,20 @@ Commands:
                  [--moud M] [--limit N] [--json]
                                             treatment slots that fit, best first, with why
   facility avail ID --open N [--note TEXT]  report open slots
+  target set URL | target show              where this device syncs: a folder path, file:///...,
+                                            s3://bucket?endpoint=...&region=..., azblob://...
+  sync                                      one round; prints pushed, pulled, conflicts
+  sync status                               operations waiting, conflicts waiting
+  enroll --out FILE [--device-name NAME]    an enrolment file for a new device (administrator);
+                                            passphrase: CONNECTPOINT_ENROLL_PASSPHRASE or asked
+  join FILE                                 this data folder becomes a device of that network
   export --json [--out FILE]                the whole logical state, canonical JSON
+  report [--from DATE] [--to DATE] [--agency NAME] [--format text|csv|pdf] [--public] [--out FILE]
+                                            the program's figures (coordinators and administrators;
+                                            each report is audited). Default period: this month so far
+                                            and the three months before it. --public hides counts under
+                                            11 and names no facility. A PDF goes to --out, else to
+                                            connectpoint-report-FROM-to-TO.pdf
   demo                                      a realistic demo program in a new data folder; users
                                             admin, officer, coach, coordinator, all with the password
                                             from CONNECTPOINT_PASSWORD (else one is made and printed)
@@ -125,6 +138,13 @@ func (c *cli) commands() map[string]func([]string) error {
 		"coach add":       c.cmdCoachAdd,
 		"coach list":      c.cmdCoachList,
 		"export":          c.cmdExport,
+		"target set":      c.cmdTargetSet,
+		"target show":     c.cmdTargetShow,
+		"sync":            c.cmdSync,
+		"sync status":     c.cmdSyncStatus,
+		"enroll":          c.cmdEnroll,
+		"join":            c.cmdJoin,
+		"report":          c.cmdReport,
 		"demo":            c.cmdDemo,
 		"facility import": c.cmdFacilityImport,
 		"facility list":   c.cmdFacilityList,
@@ -136,11 +156,13 @@ func (c *cli) commands() map[string]func([]string) error {
 
 func (c *cli) dispatch() int {
 	cmds := c.commands()
+	// Two words first: "sync status" is not "sync" with an argument.
 	name, rest := c.args[0], c.args[1:]
 	h, ok := cmds[name]
-	if !ok && len(rest) > 0 {
-		name, rest = name+" "+rest[0], rest[1:]
-		h, ok = cmds[name]
+	if len(rest) > 0 {
+		if h2, ok2 := cmds[name+" "+rest[0]]; ok2 {
+			name, rest, h, ok = name+" "+rest[0], rest[1:], h2, true
+		}
 	}
 	if !ok {
 		fmt.Fprintf(c.stderr, "connectpoint: unknown command %q\nRun \"connectpoint --help\" for usage.\n", strings.Join(c.args[:min(2, len(c.args))], " "))

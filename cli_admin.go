@@ -47,24 +47,20 @@ func (c *cli) cmdInit(args []string) error {
 		return err
 	}
 	defer s.Close()
-	_, recovery, err := s.Initialize(c.ctx, data.Setup{Agency: *agency, AgencyZIP: *zip,
+	sess, recovery, err := s.Initialize(c.ctx, data.Setup{Agency: *agency, AgencyZIP: *zip,
 		AdminUsername: *admin, AdminName: *name, AdminPassword: pw})
 	if err != nil {
 		s.Close()
 		removeFailedInit(c.dataDir)
 		return err
 	}
-	if *target != "" {
-		if err := s.SetSetting(c.ctx, "sync_target", *target); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintf(c.stdout, "Program %q set up in %s with administrator %s.\n\n", *agency, c.dataDir, *admin)
 	fmt.Fprintf(c.stdout, "RECOVERY KEY (shown only this once):\n\n    %s\n\n", recovery)
 	fmt.Fprintln(c.stdout, "Write it down and keep it locked away. Without it, a forgotten administrator")
 	fmt.Fprintln(c.stdout, "password cannot be recovered and the program's records cannot be opened.")
 	if *target != "" {
-		fmt.Fprintln(c.stdout, "\nThe sync target is saved; syncing itself is not in this version yet.")
+		fmt.Fprintln(c.stdout)
+		return c.setUpSync(s, sess, *target)
 	}
 	return nil
 }

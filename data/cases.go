@@ -400,11 +400,17 @@ func FormatAge(d time.Duration) string {
 
 // ResolveCaseID accepts a whole case ID or the six characters lists show.
 func (sess *Session) ResolveCaseID(ctx context.Context, ref string) (string, error) {
+	return sess.s.resolveID(ctx, "cases", "case", ref)
+}
+
+// resolveID finds the record of table whose ID is ref or ends with the six
+// characters ref gives.
+func (s *Store) resolveID(ctx context.Context, table, what, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return "", Errorf(EINVALID, "case ID: required")
+		return "", Errorf(EINVALID, "%s ID: required", what)
 	}
-	rows, err := sess.s.db.QueryContext(ctx, `SELECT id FROM cases WHERE deleted = 0 AND (id = ? OR (length(?) = 6 AND upper(substr(id, -6)) = upper(?))) LIMIT 2`, ref, ref, ref)
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM `+table+` WHERE deleted = 0 AND (id = ? OR (length(?) = 6 AND upper(substr(id, -6)) = upper(?))) LIMIT 2`, ref, ref, ref)
 	if err != nil {
 		return "", storeErr(err)
 	}
@@ -419,9 +425,9 @@ func (sess *Session) ResolveCaseID(ctx context.Context, ref string) (string, err
 	}
 	switch len(ids) {
 	case 0:
-		return "", Errorf(ENOTFOUND, "no case %s", ref)
+		return "", Errorf(ENOTFOUND, "no %s %s", what, ref)
 	case 1:
 		return ids[0], nil
 	}
-	return "", Errorf(EINVALID, "case %s: more than one case ends so; give the whole ID", ref)
+	return "", Errorf(EINVALID, "%s %s: more than one %s ends so; give the whole ID", what, ref, what)
 }

@@ -201,27 +201,7 @@ func (sess *Session) FacilityByID(ctx context.Context, id string) (*Facility, er
 
 // ResolveFacilityID accepts a whole facility ID or the six characters lists show.
 func (sess *Session) ResolveFacilityID(ctx context.Context, ref string) (string, error) {
-	ref = strings.TrimSpace(ref)
-	rows, err := sess.s.db.QueryContext(ctx, `SELECT id FROM facilities WHERE deleted = 0 AND (id = ? OR (length(?) = 6 AND upper(substr(id, -6)) = upper(?))) LIMIT 2`, ref, ref, ref)
-	if err != nil {
-		return "", storeErr(err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	switch len(ids) {
-	case 0:
-		return "", Errorf(ENOTFOUND, "no facility %s", ref)
-	case 1:
-		return ids[0], nil
-	}
-	return "", Errorf(EINVALID, "facility %s: more than one facility ends so; give the whole ID", ref)
+	return sess.s.resolveID(ctx, "facilities", "facility", ref)
 }
 
 // ReportAvailability records how many slots a facility has open now.

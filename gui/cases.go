@@ -23,21 +23,19 @@ type casesScreen struct {
 	count   *widget.Label
 	list    *caseList
 	empty   *widget.Label
-	notice  *widget.Label
 	problem *widget.Label
 }
 
 func newCasesScreen(a *App, sess *data.Session) *casesScreen {
 	s := &casesScreen{app: a, sess: sess, search: a.newEntry(), count: widget.NewLabel(""),
-		empty: sentence(""), notice: sentence(""), problem: problem()}
+		empty: sentence(""), problem: problem()}
 	s.search.SetPlaceHolder(lang.L("Search by name, case number, channel or status (Ctrl+F)"))
 	s.search.OnChanged = s.onSearch
-	s.list = newCaseList(a, s.onOpen)
-	s.notice.Hide()
+	s.list = newCaseList(a, a.openCase)
 	s.view = container.NewBorder(
 		container.NewVBox(heading(lang.L("Cases")),
 			container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), s.count, s.search),
-			s.notice, s.problem, newCaseHeader()),
+			s.problem, newCaseHeader()),
 		nil, nil, nil,
 		container.NewStack(s.list.list, container.NewPadded(s.empty)))
 	return s
@@ -53,6 +51,7 @@ func (s *casesScreen) onShow() {
 		return
 	}
 	say(s.problem, "")
+	s.list.limits = s.app.clockLimits()
 	s.list.setCases(cases)
 	s.onSearch(s.search.Text)
 }
@@ -61,7 +60,6 @@ func (s *casesScreen) onTick() { s.list.list.Refresh() }
 
 // onSearch narrows the list to the cases that match every word typed.
 func (s *casesScreen) onSearch(q string) {
-	say(s.notice, "")
 	n := s.list.filter(q)
 	total := s.list.total()
 	switch {
@@ -81,34 +79,33 @@ func (s *casesScreen) onSearch(q string) {
 	}
 }
 
-// onOpen is a tap on a case: the case screen comes later, and says so.
-func (s *casesScreen) onOpen() {
-	say(s.notice, lang.L("Opening a case is not built yet: for now this list shows each case's clock and what it is waiting for."))
-}
-
 // caseList is a list of cases with their clocks, shared by the Cases
 // screen and the dashboard.
 type caseList struct {
-	app   *App
-	index *data.CaseIndex
-	shown []int
-	list  *widget.List
+	app    *App
+	index  *data.CaseIndex
+	shown  []int
+	list   *widget.List
+	limits clockLimits
 }
 
-func newCaseList(a *App, onTap func()) *caseList {
-	l := &caseList{app: a, index: data.NewCaseIndex(nil)}
+// newCaseList makes a list whose rows open their case with onTap.
+func newCaseList(a *App, onTap func(id string)) *caseList {
+	l := &caseList{app: a, index: data.NewCaseIndex(nil), limits: defaultClockLimits}
 	l.list = widget.NewList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject { return newCaseRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.shown) {
-				o.(*caseRow).set(l.index.At(l.shown[i]), a.now())
+				o.(*caseRow).set(l.index.At(l.shown[i]), a.now(), l.limits)
 			}
 		},
 	)
-	l.list.OnSelected = func(widget.ListItemID) {
+	l.list.OnSelected = func(i widget.ListItemID) {
 		l.list.UnselectAll()
-		onTap()
+		if i >= 0 && i < len(l.shown) {
+			onTap(l.index.At(l.shown[i]).ID)
+		}
 	}
 	return l
 }
@@ -126,17 +123,12 @@ func (l *caseList) filter(q string) int {
 
 func (l *caseList) total() int { return l.index.Len() }
 
-// The clock's thresholds (DESIGN §1: placement within two hours).
-const (
-	clockAmber = time.Hour
-	clockLate  = 2 * time.Hour
-)
-
 // caseRow is one case: the clock first and largest, then who, how they
 // came, the status and what the case is waiting for.
 type caseRow struct {
 	widget.BaseWidget
 	clock, flag, name, channel, status, waiting *widget.Label
+	id                                          string // the case shown
 }
 
 func newCaseRow() *caseRow {
@@ -179,7 +171,8 @@ func newCaseHeader() fyne.CanvasObject {
 }
 
 // set shows case c as it stands at now.
-func (r *caseRow) set(c *data.CaseSummary, now time.Time) {
+func (r *caseRow) set(c *data.CaseSummary, now time.Time, limits clockLimits) {
+	r.id = c.ID
 	open := c.Status == data.StatusOpen
 	end := now
 	switch {
@@ -191,14 +184,9 @@ func (r *caseRow) set(c *data.CaseSummary, now time.Time) {
 		end = c.OpenedAt // a closed case without its time: no clock to show
 	}
 	age := end.Sub(c.OpenedAt)
-	imp, flag := widget.MediumImportance, ""
-	switch {
-	case !open:
-		imp = widget.LowImportance
-	case age >= clockLate:
-		imp, flag = widget.DangerImportance, lang.L("late")
-	case age >= clockAmber:
-		imp, flag = widget.WarningImportance, lang.L("1 h+")
+	imp, flag := widget.LowImportance, ""
+	if open {
+		imp, flag = limits.state(age)
 	}
 	r.clock.Importance, r.flag.Importance = imp, imp
 	r.clock.SetText(data.FormatAge(age))

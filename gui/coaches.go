@@ -15,8 +15,9 @@ import (
 	"connectpoint/data"
 )
 
-// coachesScreen answers "who can come?": the roster, read-only for now,
-// with who is on call at this moment.
+// coachesScreen answers "who can come?": the roster, who is on call at
+// this moment first. A coordinator adds coaches, and opens one (a tap) to
+// change them, deactivate them or give them shifts.
 type coachesScreen struct {
 	app  *App
 	sess *data.Session
@@ -32,7 +33,11 @@ type coachesScreen struct {
 
 func newCoachesScreen(a *App, sess *data.Session) *coachesScreen {
 	s := &coachesScreen{app: a, sess: sess, problem: problem(), count: subheading(""),
-		empty: sentence(lang.L("No coaches on the roster yet. A coordinator adds them with “connectpoint coach add”."))}
+		empty: sentence(lang.L("No coaches on the roster yet. A coordinator adds them here."))}
+	edit := sess.Can(data.ActRosterEdit)
+	if edit {
+		s.empty.SetText(lang.L("No coaches on the roster yet. Add the first with “Add coach”."))
+	}
 	s.list = widget.NewList(
 		func() int { return len(s.coaches) },
 		func() fyne.CanvasObject { return newCoachRow(s.onCopy) },
@@ -43,12 +48,26 @@ func newCoachesScreen(a *App, sess *data.Session) *coachesScreen {
 			}
 		},
 	)
-	s.list.OnSelected = func(widget.ListItemID) { s.list.UnselectAll() }
-	later := sentence(lang.L("Adding and changing coaches here comes with a later update; until then a coordinator uses “connectpoint coach add”."))
-	later.TextStyle.Italic = true
-	s.view = container.NewBorder(
-		container.NewVBox(heading(lang.L("Coaches")), s.count),
-		container.NewVBox(s.problem, widget.NewSeparator(), later), nil, nil,
+	s.list.OnSelected = func(i widget.ListItemID) {
+		s.list.UnselectAll()
+		if edit && i >= 0 && i < len(s.coaches) {
+			id := s.coaches[i].ID
+			a.shell.showPage("coach:"+id, func() screen { return newCoachForm(a, sess, id) })
+		}
+	}
+	top := container.NewVBox(heading(lang.L("Coaches")))
+	foot := sentence(lang.L("A coordinator changes the roster and the shifts."))
+	if edit {
+		top.Add(container.NewHBox(primary(lang.L("Add coach"), theme.ContentAddIcon(), func() {
+			a.shell.showPage("coach:", func() screen { return newCoachForm(a, sess, "") })
+		})))
+		foot.SetText(lang.L("Tap a coach to change their details, deactivate them or give them shifts."))
+	}
+	foot.TextStyle.Italic = true
+	top.Add(s.count)
+	top.Add(newCoachHeader())
+	s.view = container.NewBorder(top,
+		container.NewVBox(s.problem, widget.NewSeparator(), foot), nil, nil,
 		container.NewStack(s.list, container.NewPadded(s.empty)))
 	return s
 }
@@ -96,13 +115,16 @@ func (s *coachesScreen) onCopy(phone string) {
 // languages, and whether they are on call now.
 type coachRow struct {
 	widget.BaseWidget
-	name, phone, langs, state *widget.Label
-	copyBtn                   *widget.Button
-	number                    string
+	name, phone, langs, details, state *widget.Label
+	copyBtn                            *widget.Button
+	number                             string
 }
 
 func newCoachRow(onCopy func(string)) *coachRow {
-	r := &coachRow{name: widget.NewLabel(""), phone: widget.NewLabel(""), langs: widget.NewLabel(""), state: widget.NewLabel("")}
+	r := &coachRow{name: widget.NewLabel(""), phone: widget.NewLabel(""), langs: widget.NewLabel(""),
+		details: widget.NewLabel(""), state: widget.NewLabel("")}
+	r.details.Truncation = fyne.TextTruncateEllipsis
+	r.langs.Truncation = fyne.TextTruncateEllipsis
 	r.copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { onCopy(r.number) })
 	r.name.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
@@ -114,8 +136,23 @@ func newCoachRow(onCopy func(string)) *coachRow {
 }
 
 func (r *coachRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.New(columns{220, 190, 40, 180},
-		r.name, r.phone, r.copyBtn, r.langs, r.state))
+	return widget.NewSimpleRenderer(container.New(coachColumns,
+		r.name, r.phone, r.copyBtn, r.state, r.langs, r.details))
+}
+
+// coachColumns are the widths of a coach row's columns.
+var coachColumns = columns{200, 190, 40, 120, 150}
+
+// newCoachHeader names the columns of the coach rows below it.
+func newCoachHeader() fyne.CanvasObject {
+	names := []string{lang.L("Coach"), lang.L("Phone"), "", "", lang.L("Languages"), lang.L("Gender, experience, certification")}
+	objs := make([]fyne.CanvasObject, len(names))
+	for i, n := range names {
+		l := widget.NewLabel(n)
+		l.TextStyle.Italic = true
+		objs[i] = l
+	}
+	return container.New(coachColumns, objs...)
 }
 
 func (r *coachRow) set(c *data.Coach, onCall bool) {
@@ -133,6 +170,11 @@ func (r *coachRow) set(c *data.Coach, onCall bool) {
 		names[i] = languageName(code)
 	}
 	r.langs.SetText(strings.Join(names, ", "))
+	exp := ""
+	if c.LivedExperience {
+		exp = lang.L("lived experience")
+	}
+	r.details.SetText(joinDot(genderName(c.Gender), exp, c.Certification))
 	switch {
 	case !c.Active:
 		r.state.Importance = widget.LowImportance

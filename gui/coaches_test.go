@@ -53,8 +53,8 @@ func TestCoachRoster(t *testing.T) {
 	if got := a.fa.Clipboard().Content(); got != "(630) 555-0142" {
 		t.Errorf("copied %q", got)
 	}
-	if !shows(a, "comes with a later update") {
-		t.Error("the roster should say that editing it here comes later")
+	if !shows(a, "A coordinator changes the roster") {
+		t.Error("the roster should say who changes it")
 	}
 	test.AssertRendersToMarkup(t, "coaches.xml", a.win.Canvas())
 }

@@ -1,40 +1,73 @@
 package gui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"connectpoint/data"
 )
 
 // dashboardScreen answers "who is waiting?": the open cases, oldest first,
-// with their clocks. The rest of the dashboard (who is on call, beds near
-// the station, check-ins due) comes with the station workflow.
+// with their clocks and what each waits for; who is on call now; open
+// slots near the station (from the facility directory); and the check-ins
+// due today. Its one primary button is a new intake.
 type dashboardScreen struct {
 	app  *App
 	sess *data.Session
 	view fyne.CanvasObject
 
+	intake  *widget.Button
 	title   *widget.Label
 	list    *caseList
 	empty   *widget.Label
-	notice  *widget.Label
 	problem *widget.Label
+
+	onCall     *fyne.Container
+	slots      *fyne.Container // open slots near the station (facility_hooks.go)
+	checkIns   *widget.Label
+	checkInBox *fyne.Container
 }
 
 func newDashboardScreen(a *App, sess *data.Session) *dashboardScreen {
 	s := &dashboardScreen{app: a, sess: sess, title: subheading(lang.L("Waiting now")),
-		empty:  sentence(lang.L("No one is waiting. New intakes will appear here with their clock.")),
-		notice: sentence(""), problem: problem()}
-	s.list = newCaseList(a, s.onOpen)
-	s.notice.Hide()
-	later := sentence(lang.L("The rest of the dashboard (who is on call, open beds nearby and check-ins due) arrives with the station workflow."))
-	later.TextStyle.Italic = true
-	s.view = container.NewBorder(
-		container.NewVBox(heading(lang.L("Dashboard")), s.title, s.notice, s.problem, newCaseHeader()),
-		container.NewVBox(widget.NewSeparator(), later), nil, nil,
+		empty:   sentence(lang.L("No one is waiting. New intakes will appear here with their clock.")),
+		problem: problem(), onCall: container.NewVBox(), checkIns: widget.NewLabel("")}
+	s.list = newCaseList(a, a.openCase)
+	s.checkIns.TextStyle.Bold = true
+
+	top := container.NewVBox(heading(lang.L("Dashboard")))
+	if sess.Can(data.ActCaseCreate) {
+		s.intake = primary(lang.L("New intake (Ctrl+N)"), theme.ContentAddIcon(), a.onNewIntake)
+		top.Add(container.NewHBox(s.intake))
+	}
+	top.Add(s.title)
+	top.Add(s.problem)
+	top.Add(newCaseHeader())
+
+	zip := ""
+	if ag, err := sess.Agency(a.ctx()); err == nil {
+		zip = ag.ZIP
+	}
+	s.slots = container.NewVBox()
+	slots := container.NewVBox(subheading(lang.L("Open slots near {{.ZIP}}", map[string]string{"ZIP": zip})), s.slots)
+
+	bottom := container.NewVBox(widget.NewSeparator(),
+		container.NewGridWithColumns(2,
+			container.NewVBox(subheading(lang.L("On call now")), s.onCall),
+			slots))
+	if sess.Can(data.ActCheckIn) {
+		s.checkInBox = container.NewHBox(s.checkIns, layout.NewSpacer(),
+			widget.NewButtonWithIcon(lang.L("My check-ins"), theme.CalendarIcon(), func() { a.shell.open("checkins") }))
+		bottom.Add(widget.NewSeparator())
+		bottom.Add(s.checkInBox)
+	}
+	s.view = container.NewBorder(top, bottom, nil, nil,
 		container.NewStack(s.list.list, container.NewPadded(s.empty)))
 	return s
 }
@@ -42,12 +75,21 @@ func newDashboardScreen(a *App, sess *data.Session) *dashboardScreen {
 func (s *dashboardScreen) content() fyne.CanvasObject { return s.view }
 
 func (s *dashboardScreen) onShow() {
-	cases, err := s.sess.ListCases(s.app.ctx(), data.CaseFilter{Status: data.StatusOpen})
+	a, ctx := s.app, s.app.ctx()
+	if s.intake != nil {
+		if in, ok := a.shell.page("intake").(*intakeScreen); ok && in.dirty() {
+			s.intake.SetText(lang.L("Continue the intake (Ctrl+N)"))
+		} else {
+			s.intake.SetText(lang.L("New intake (Ctrl+N)"))
+		}
+	}
+	cases, err := s.sess.ListCases(ctx, data.CaseFilter{Status: data.StatusOpen})
 	if err != nil {
-		say(s.problem, s.app.errorText(err))
+		say(s.problem, a.errorText(err))
 		return
 	}
 	say(s.problem, "")
+	s.list.limits = a.clockLimits()
 	s.list.setCases(cases)
 	n := s.list.filter("")
 	s.empty.Hidden = n > 0
@@ -57,10 +99,74 @@ func (s *dashboardScreen) onShow() {
 	} else {
 		s.title.SetText(lang.LocalizePlural("Waiting now: {{.Count}} open cases", n, map[string]int{"Count": n}))
 	}
+	s.showOnCall()
+	s.showCheckIns()
+	s.slots.Objects = []fyne.CanvasObject{s.app.openSlotsNear(5)}
+	s.slots.Refresh()
 }
 
-func (s *dashboardScreen) onTick() { s.list.list.Refresh() }
+func (s *dashboardScreen) onTick() {
+	s.list.list.Refresh()
+}
 
-func (s *dashboardScreen) onOpen() {
-	say(s.notice, lang.L("Opening a case is not built yet: for now this list shows each case's clock and what it is waiting for."))
+// showOnCall lists the active coaches on call now, phone first to dial.
+func (s *dashboardScreen) showOnCall() {
+	a, ctx := s.app, s.app.ctx()
+	s.onCall.RemoveAll()
+	coaches, err := s.sess.Coaches(ctx)
+	var on map[string]bool
+	if err == nil {
+		on, err = s.sess.OnCall(ctx, a.now())
+	}
+	if err != nil {
+		s.onCall.Add(sentence(a.errorText(err)))
+		return
+	}
+	n := 0
+	for _, c := range coaches {
+		if !c.Active || !on[c.ID] {
+			continue
+		}
+		n++
+		name := widget.NewLabel(c.Name)
+		name.TextStyle.Bold = true
+		name.Truncation = fyne.TextTruncateEllipsis
+		var phone fyne.CanvasObject = widget.NewLabel(lang.L("no phone"))
+		if c.Phone != "" {
+			phone = phoneRow(a, c.Phone)
+		}
+		s.onCall.Add(container.New(columns{130, 310}, name, phone, widget.NewLabel(strings.Join(c.Languages, " "))))
+	}
+	if n == 0 {
+		s.onCall.Add(sentence(lang.L("No coach is on call now.")))
+		s.onCall.Add(container.NewHBox(widget.NewButton(lang.L("Show all coaches"), func() { a.shell.open("coaches") })))
+	}
+	s.onCall.Refresh()
+}
+
+// showCheckIns counts the check-ins due today and overdue.
+func (s *dashboardScreen) showCheckIns() {
+	if s.checkInBox == nil {
+		return
+	}
+	due, err := s.sess.MyCheckIns(s.app.ctx(), s.app.now(), 0)
+	if err != nil {
+		s.checkIns.SetText(s.app.errorText(err))
+		return
+	}
+	n, late := 0, 0
+	for _, d := range due {
+		switch d.State {
+		case data.CheckInOverdue:
+			late++
+			n++
+		case data.CheckInDue:
+			n++
+		}
+	}
+	s.checkIns.Importance = widget.MediumImportance
+	if late > 0 {
+		s.checkIns.Importance = widget.DangerImportance
+	}
+	s.checkIns.SetText(lang.L("Check-ins due today: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": n, "Late": late}))
 }

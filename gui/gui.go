@@ -62,6 +62,17 @@ type App struct {
 	login    *loginScreen
 	recovery *recoveryScreen
 
+	reminders *reminders // check-ins due, for the logged-in user (reminders.go)
+
+	syncStarter SyncStarter // from main; nil when the build has no sync
+	sync        SyncHandle  // the running sync of this session (syncstatus.go)
+	syncView    *syncStatus
+
+	// placeChosen records a placement when someone presses "Place here" in
+	// Find a bed; the station workflow sets it. Nil: not in this build.
+	placeChosen func(caseID, facilityID string)
+	facCache    facilityCache // the facility directory in memory
+
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -101,6 +112,7 @@ func newApp(fa fyne.App, dir string, opt data.Options) *App {
 	if a.clock == nil {
 		a.clock = data.SystemClock{}
 	}
+	a.placeChosen = a.placeCase
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -119,6 +131,11 @@ func newApp(fa fyne.App, dir string, opt data.Options) *App {
 	for _, sc := range a.shortcuts() {
 		a.win.Canvas().AddShortcut(sc.shortcut, func(fyne.Shortcut) { sc.run() })
 	}
+	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			a.onEscape()
+		}
+	})
 	a.win.SetOnClosed(a.close)
 	return a
 }
@@ -150,6 +167,8 @@ func (a *App) start() {
 // close stops the clock and closes the store when the window closes.
 func (a *App) close() {
 	a.stopOnce.Do(func() {
+		a.stopReminders()
+		a.stopSync()
 		close(a.stop)
 		if a.store != nil {
 			if err := a.store.Close(); err != nil {
@@ -205,11 +224,15 @@ func (a *App) openShell() {
 	a.session = a.shell.view
 	a.show(a.shell.view)
 	a.shell.select0()
+	a.startReminders()
+	a.startSync()
 }
 
 // endSession forgets the user and everything their screens held, and asks
 // for a login.
 func (a *App) endSession() {
+	a.stopReminders()
+	a.stopSync()
 	a.sess, a.shell, a.recovery, a.session, a.lock, a.refocus, a.hidden = nil, nil, nil, nil, nil, nil, nil
 	a.showLogin()
 }

@@ -139,7 +139,13 @@ type entry struct {
 	widget.Entry
 	app *App
 
-	onEscape func() // Esc in this field, when the form can be cancelled
+	onEscape func()    // Esc in this field, when the form can be cancelled
+	keys     *formKeys // the form the field is in, if any
+}
+
+func (e *entry) FocusGained() {
+	e.Entry.FocusGained()
+	e.keys.reveal(e)
 }
 
 func (a *App) newEntry() *entry {
@@ -185,6 +191,7 @@ type appShortcut struct {
 func (a *App) shortcuts() []appShortcut {
 	return []appShortcut{
 		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, a.onFind},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, a.onNewIntake},
 	}
 }
 

@@ -107,22 +107,3 @@ func TestNavigationFollowsTheRole(t *testing.T) {
 		})
 	}
 }
-
-func TestLaterSectionsSaySo(t *testing.T) {
-	opt, _ := testOptions()
-	dir := t.TempDir()
-	program(t, dir, opt)
-	a := loggedIn(t, dir, opt, "admin")
-	for id, want := range map[string]string{
-		"facilities": "The facility directory is not built yet.",
-		"checkins":   "Check-ins are not built yet.",
-		"reports":    "Reports are not built yet.",
-	} {
-		a.shell.open(id)
-		if !shows(a, want) {
-			t.Errorf("%s should say %q", id, want)
-		}
-	}
-	a.shell.open("facilities")
-	test.AssertRendersToMarkup(t, "facilities.xml", a.win.Canvas())
-}

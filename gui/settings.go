@@ -24,11 +24,12 @@ type settingsScreen struct {
 	minutes *field
 	save    *widget.Button
 	saved   *widget.Label
+	clocks  *flowSettings
 }
 
 func newSettingsScreen(a *App, sess *data.Session) *settingsScreen {
 	s := &settingsScreen{app: a, sess: sess, minutes: newField(lang.L("Lock the window after this many minutes without use"), a.newEntry()),
-		saved: widget.NewLabel("")}
+		saved: widget.NewLabel(""), clocks: newFlowSettings(a)}
 	s.minutes.entry.OnSubmitted = func(string) { s.onSave() }
 	s.minutes.entry.OnChanged = func(string) { s.saved.SetText("") }
 	s.save = widget.NewButton(lang.L("Save"), s.onSave)
@@ -60,6 +61,8 @@ func newSettingsScreen(a *App, sess *data.Session) *settingsScreen {
 		s.minutes.problem,
 		s.saved,
 		widget.NewSeparator(),
+		s.clocks.view,
+		widget.NewSeparator(),
 		subheading(lang.L("You")),
 		who,
 		widget.NewSeparator(),
@@ -79,6 +82,7 @@ func (s *settingsScreen) onShow() {
 		s.minutes.entry.SetText(strconv.Itoa(int(s.app.idleLimit() / time.Minute)))
 		s.saved.SetText("")
 	}
+	s.clocks.load()
 }
 
 func (s *settingsScreen) onTick() {}

@@ -28,6 +28,7 @@ type shell struct {
 	sections []section
 	current  int
 	cases    *casesScreen // also reached with Ctrl+F
+	pages    pages        // intake, case, dispatch... (flow.go)
 }
 
 // screen is what a section shows.
@@ -41,6 +42,7 @@ type screen interface {
 type section struct {
 	id     string
 	title  string
+	badge  int // a count shown after the title (check-ins due)
 	icon   fyne.Resource
 	build  func() screen
 	screen screen // built on first use
@@ -69,9 +71,9 @@ func newShell(a *App, sess *data.Session) *shell {
 			return s.cases
 		}},
 		{id: "coaches", title: lang.L("Coaches"), icon: theme.AccountIcon(), build: func() screen { return newCoachesScreen(a, sess) }},
-		{id: "facilities", title: lang.L("Facilities"), icon: theme.StorageIcon(), build: func() screen { return newLaterScreen("facilities") }},
-		{id: "checkins", title: lang.L("Check-ins"), icon: theme.CalendarIcon(), build: func() screen { return newLaterScreen("checkins") }},
-		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newLaterScreen("reports") }},
+		{id: "facilities", title: lang.L("Facilities"), icon: theme.StorageIcon(), build: func() screen { return newFacilitiesScreen(a, sess) }},
+		{id: "checkins", title: lang.L("Check-ins"), icon: theme.CalendarIcon(), build: func() screen { return newCheckInsScreen(a, sess) }},
+		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newReportsScreen(a, sess) }},
 		{id: "settings", title: lang.L("Settings"), icon: theme.SettingsIcon(), build: func() screen { return newSettingsScreen(a, sess) }},
 	}
 	for _, sec := range all {
@@ -88,7 +90,7 @@ func newShell(a *App, sess *data.Session) *shell {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Icon).SetResource(s.sections[i].icon)
-			row.Objects[1].(*widget.Label).SetText(s.sections[i].title)
+			row.Objects[1].(*widget.Label).SetText(navTitle(&s.sections[i]))
 		},
 	)
 	s.nav.OnSelected = s.onNav
@@ -130,6 +132,7 @@ func (s *shell) onNav(i widget.ListItemID) {
 	if i < 0 || i >= len(s.sections) {
 		return
 	}
+	s.hidePages()
 	sec := &s.sections[i]
 	if sec.screen == nil {
 		sec.screen = sec.build()
@@ -170,6 +173,7 @@ func (s *shell) onTick() {
 	if s.current >= 0 {
 		s.sections[s.current].screen.onTick()
 	}
+	s.tickPage()
 }
 
 // roleName is a role as people say it.

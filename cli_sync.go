@@ -1,0 +1,251 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"connectpoint/data"
+	cpsync "connectpoint/sync"
+)
+
+// openSyncer opens this device's syncer on its saved target.
+func (c *cli) openSyncer(s *data.Store, sess *data.Session) (*cpsync.Syncer, string, error) {
+	url, err := s.Setting(c.ctx, cpsync.SettingTarget)
+	if err != nil {
+		return nil, "", err
+	}
+	if url == "" {
+		return nil, "", data.Errorf(data.EINVALID, "no sync target: set one with \"connectpoint target set URL\"")
+	}
+	t, err := cpsync.OpenTarget(c.ctx, url)
+	if err != nil {
+		return nil, url, data.Errorf(data.EINVALID, "sync target %s: %v", url, err)
+	}
+	sy, err := cpsync.New(c.ctx, s, sess.DataKey(), t, cpsync.Options{Logger: c.opt.Logger})
+	if errors.Is(err, cpsync.ErrNotSetUp) {
+		return nil, url, data.Errorf(data.EINVALID, "%v", err)
+	}
+	return sy, url, err
+}
+
+// setUpSync saves the target and, on a device without sync keys, makes
+// the network with this device as its first administrator device.
+func (c *cli) setUpSync(s *data.Store, sess *data.Session, url string) error {
+	if !sess.Can(data.ActSync) {
+		return data.Errorf(data.EFORBIDDEN, "only an administrator may set the sync target")
+	}
+	t, err := cpsync.OpenTarget(c.ctx, url)
+	if err != nil {
+		return data.Errorf(data.EINVALID, "sync target %s: %v", url, err)
+	}
+	if err := s.SetSetting(c.ctx, cpsync.SettingTarget, url); err != nil {
+		return err
+	}
+	if _, err := cpsync.New(c.ctx, s, sess.DataKey(), t, cpsync.Options{Logger: c.opt.Logger}); errors.Is(err, cpsync.ErrNotSetUp) {
+		name, _ := os.Hostname()
+		if _, err := cpsync.InitNetwork(c.ctx, sess, t, name, cpsync.Options{Logger: c.opt.Logger}); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout, "This device is the first of the program's sync network.")
+	} else if err != nil && !cpsync.IsOffline(err) {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Sync target set: %s\n", url)
+	return nil
+}
+
+func (c *cli) cmdTargetSet(args []string) error {
+	if len(args) != 1 {
+		return usagef("give the target: a folder path, file:///..., s3://bucket?endpoint=...&region=..., or azblob://...")
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return c.setUpSync(s, sess, args[0])
+}
+
+func (c *cli) cmdTargetShow(args []string) error {
+	if len(args) > 0 {
+		return usagef("target show takes no arguments")
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sy, url, err := c.openSyncer(s, sess)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "target   %s\nnetwork  %s\ndevice   %s\n", url, sy.Network(), s.Device())
+	for _, d := range sy.Devices().Devices {
+		role := ""
+		if d.Admin {
+			role = " (administrator)"
+		}
+		fmt.Fprintf(c.stdout, "  device %s  %s%s\n", d.ID, d.Name, role)
+	}
+	return nil
+}
+
+func (c *cli) cmdSync(args []string) error {
+	if len(args) > 0 {
+		return usagef("sync takes no arguments")
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sy, url, err := c.openSyncer(s, sess)
+	if err != nil {
+		return err
+	}
+	res, err := sy.Round(c.ctx)
+	fmt.Fprintf(c.stdout, "pushed %d, pulled %d, conflicts %d\n", res.Pushed, res.Pulled, res.Conflicts)
+	var re *cpsync.RoundError
+	switch {
+	case err == nil:
+		return nil
+	case cpsync.IsOffline(err):
+		return data.Errorf(data.EINVALID, "the sync target %s cannot be reached; work goes on offline and syncs later (%v)", url, err)
+	case errors.As(err, &re):
+		msgs := make([]string, len(re.Problems))
+		for i, p := range re.Problems {
+			msgs[i] = p.Error()
+		}
+		return data.Errorf(data.EINVALID, "%s", strings.Join(msgs, "; "))
+	}
+	return err
+}
+
+func (c *cli) cmdSyncStatus(args []string) error {
+	if len(args) > 0 {
+		return usagef("sync status takes no arguments")
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	url, _ := s.Setting(c.ctx, cpsync.SettingTarget)
+	if url == "" {
+		fmt.Fprintln(c.stdout, "Sync is not set up on this device: connectpoint target set URL, or join with an enrolment file.")
+		return nil
+	}
+	sy, _, err := c.openSyncer(s, sess)
+	if err != nil {
+		return err
+	}
+	pending, err := sy.Pending(c.ctx)
+	if err != nil {
+		return err
+	}
+	conflicts, err := s.ConflictCount(c.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "target %s\noperations waiting to be published: %d\nconflicts waiting: %d\n", url, pending, conflicts)
+	return nil
+}
+
+// passphrase takes an enrolment passphrase from the environment, else asks.
+func (c *cli) passphrase(confirm bool) (string, error) {
+	if p := c.getenv("CONNECTPOINT_ENROLL_PASSPHRASE"); p != "" {
+		return p, nil
+	}
+	p, err := c.ask("Enrolment passphrase: ", true)
+	if err != nil {
+		if errors.Is(err, errNoTerminal) {
+			return "", data.Errorf(data.EINVALID, "no passphrase: set CONNECTPOINT_ENROLL_PASSPHRASE or run in a terminal")
+		}
+		return "", err
+	}
+	if confirm {
+		again, err := c.ask("Again: ", true)
+		if err != nil {
+			return "", err
+		}
+		if again != p {
+			return "", data.Errorf(data.EINVALID, "the two passphrases differ")
+		}
+	}
+	return p, nil
+}
+
+func (c *cli) cmdEnroll(args []string) error {
+	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
+	out := fs.String("out", "", "")
+	name := fs.String("device-name", "", "")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *out == "" {
+		return usagef("--out FILE is required: where to write the enrolment file")
+	}
+	if *name == "" {
+		*name = "device " + strings.TrimSuffix(strings.TrimSuffix(*out, ".cpenroll"), ".json")
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if !sess.Can(data.ActDevices) {
+		return data.Errorf(data.EFORBIDDEN, "only an administrator may enrol a device")
+	}
+	sy, _, err := c.openSyncer(s, sess)
+	if err != nil {
+		return err
+	}
+	pass, err := c.passphrase(true)
+	if err != nil {
+		return err
+	}
+	kdf := data.DefaultKDF
+	if c.opt.KDF != nil {
+		kdf = *c.opt.KDF
+	}
+	b, err := sy.Enroll(c.ctx, *name, pass, kdf)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(*out, b); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Enrolment file for %q written to %s. Carry it to the new device with the passphrase told separately; there run: connectpoint --data DIR join %s\n", *name, *out, *out)
+	return nil
+}
+
+func (c *cli) cmdJoin(args []string) error {
+	if len(args) != 1 {
+		return usagef("give the enrolment file")
+	}
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return data.Errorf(data.EINVALID, "read %s: %v", args[0], err)
+	}
+	pass, err := c.passphrase(false)
+	if err != nil {
+		return err
+	}
+	s, _, res, err := cpsync.Join(c.ctx, c.dataDir, b, pass, cpsync.JoinOptions{Store: c.opt, Sync: cpsync.Options{Logger: c.opt.Logger}})
+	if s != nil {
+		defer s.Close()
+	}
+	if err != nil {
+		if cpsync.IsOffline(err) {
+			return data.Errorf(data.EINVALID, "joined, but the sync target cannot be reached yet: run \"connectpoint sync\" when it can (%v)", err)
+		}
+		return err
+	}
+	fmt.Fprintf(c.stdout, "This folder (%s) is now a device of the program: pulled %d operations. Log in with your usual user name and password.\n", c.dataDir, res.Pulled)
+	return nil
+}

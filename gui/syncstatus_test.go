@@ -1,0 +1,82 @@
+package gui
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"connectpoint/data"
+	cpsync "connectpoint/sync"
+)
+
+// fakeSync is a running sync whose status the test sets.
+type fakeSync struct {
+	mu       sync.Mutex
+	status   cpsync.Status
+	runs     int
+	stopped  bool
+	onChange func(cpsync.Status)
+}
+
+func (f *fakeSync) Status() cpsync.Status { f.mu.Lock(); defer f.mu.Unlock(); return f.status }
+func (f *fakeSync) RunNow()               { f.mu.Lock(); f.runs++; f.mu.Unlock() }
+func (f *fakeSync) Stop(context.Context)  { f.mu.Lock(); f.stopped = true; f.mu.Unlock() }
+func (f *fakeSync) set(s cpsync.Status) {
+	f.mu.Lock()
+	f.status = s
+	f.mu.Unlock()
+	f.onChange(s)
+}
+
+func TestSyncStatusInTheHeader(t *testing.T) {
+	opt, clk := testOptions()
+	dir := filepath.Join(t.TempDir(), "data")
+	program(t, dir, opt)
+	fake := &fakeSync{status: cpsync.Status{State: cpsync.StateSynced}}
+	fa := test.NewTempApp(t)
+	a := newApp(fa, dir, opt)
+	a.background = func(f func()) { f() }
+	a.SetSyncStarter(func(_ context.Context, _ *data.Store, _ *data.Session, onChange func(cpsync.Status)) (SyncHandle, error) {
+		fake.onChange = onChange
+		return fake, nil
+	})
+	a.start()
+	t.Cleanup(a.win.Close)
+	test.Type(a.login.username, "coordinator")
+	test.Type(a.login.password, testPassword)
+	test.Tap(a.login.submit)
+	if a.syncView == nil {
+		t.Fatal("no sync status in the header")
+	}
+	if got := a.syncView.label.Text; got != "● Not synced yet" {
+		t.Errorf("before any round: %q", got)
+	}
+	fake.set(cpsync.Status{State: cpsync.StateSynced, LastSuccess: clk.Now().Add(-2 * time.Minute), Pending: 3, Conflicts: 1})
+	waitFor(t, func() bool { return a.syncView.label.Text == "● Synced 2 min ago · 3 to send · 1 conflicts" }, func() string { return a.syncView.label.Text })
+	fake.set(cpsync.Status{State: cpsync.StateOffline})
+	waitFor(t, func() bool { return a.syncView.label.Text == "● Offline, working locally" }, func() string { return a.syncView.label.Text })
+	test.Tap(a.syncView.now)
+	if fake.runs != 1 {
+		t.Errorf("Sync now ran %d rounds", fake.runs)
+	}
+	a.endSession()
+	if !fake.stopped {
+		t.Error("logging out did not stop sync (and run its last round)")
+	}
+}
+
+// waitFor polls cond, as fyne.Do runs on the test app's loop.
+func waitFor(t *testing.T, cond func() bool, got func() string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("got %q", got())
+}
