@@ -40,7 +40,7 @@ TEST_DEPS_PKGS := xvfb xdotool imagemagick
 # ...and what `make dist` needs on top: the mingw-w64 C compiler for 64-bit Windows (win32
 # threads: no libwinpthread DLL to ship), NSIS, xz, osslsigncode.
 DIST_PKGS      := gcc-mingw-w64-x86-64-win32 nsis xz-utils osslsigncode file
-# make test checks the Windows installer too (cold: about 9 minutes on 2 cores, 15 CPU-minutes;
+# make test checks the Windows installer too (cold: about 9 minutes on 2 cores;
 # warm: about a minute, mostly NSIS compressing); WINDOWS_CHECK=0 leaves it out.
 WINDOWS_CHECK  ?= 1
 ifeq ($(WINDOWS_CHECK),1)
