@@ -40,12 +40,17 @@ echo "==> go build (windows/amd64, cgo via $WIN_CC) $BUILD/connectpoint.exe (ver
 start=$SECONDS
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$WIN_CC" \
 	"$GO" build -ldflags "-H=windowsgui -s -w -X main.version=$VERSION" -o "$BUILD/connectpoint.exe" .
+# The same program for the command line: a GUI program (-H=windowsgui) gets no console, so
+# `connectpoint version` typed in cmd or PowerShell would print nothing. Only the link differs.
+echo "==> go build (windows/amd64, console) $BUILD/connectpoint-cli.exe"
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$WIN_CC" \
+	"$GO" build -ldflags "-s -w -X main.version=$VERSION" -o "$BUILD/connectpoint-cli.exe" .
 rm -f "$syso"
 echo "    built in $((SECONDS - start))s"
 
 # The program must run on a bare Windows: no DLL beyond the system's (a posix-threads mingw
 # would add libwinpthread-1.dll, a C++ one libstdc++-6.dll).
-dlls="$("$OBJDUMP" -p "$BUILD/connectpoint.exe" | awk '/DLL Name:/ {print $3}' | sort -u)"
+dlls="$("$OBJDUMP" -p "$BUILD/connectpoint.exe" "$BUILD/connectpoint-cli.exe" | awk '/DLL Name:/ {print $3}' | sort -u)"
 bad="$(grep -viE '^(kernel32|user32|gdi32|advapi32|shell32|ole32|oleaut32|opengl32|winmm|ws2_32|ntdll|comdlg32|imm32|dwmapi|shcore|setupapi|version|uxtheme|msvcrt|bcrypt|crypt32|secur32|userenv|iphlpapi|dnsapi|netapi32|powrprof|mswsock|winspool\.drv|comctl32|api-ms-win-.*)\.dll$' <<<"$dlls" || true)"
 if [ -n "$bad" ]; then
 	echo "dist-win: connectpoint.exe needs DLLs that Windows does not ship: $bad" >&2
@@ -55,10 +60,11 @@ echo "    imports only system DLLs: $(tr '\n' ' ' <<<"$dlls")"
 
 if [ -n "$sign" ]; then
 	"$sign" "$BUILD/connectpoint.exe"
+	"$sign" "$BUILD/connectpoint-cli.exe"
 fi
 
 echo "==> makensis $OUT"
-nsis_args=(-V2 -NOCD -DVERSION="$VERSION" -DWINVERSION="$WINVERSION" -DAPPEXE="$BUILD/connectpoint.exe" -DOUTFILE="$PWD/$OUT")
+nsis_args=(-V2 -NOCD -DVERSION="$VERSION" -DWINVERSION="$WINVERSION" -DAPPEXE="$BUILD/connectpoint.exe" -DCLIEXE="$BUILD/connectpoint-cli.exe" -DOUTFILE="$PWD/$OUT")
 [ -n "$sign" ] && nsis_args+=(-DSIGN="$sign")
 rm -f "$OUT"
 makensis "${nsis_args[@]}" packaging/windows/connectpoint.nsi

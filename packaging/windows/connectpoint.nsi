@@ -2,7 +2,7 @@
 ; uninstaller registered in Apps / Add or Remove Programs. Built by packaging/build-windows.sh:
 ;
 ;   makensis -DVERSION=<git version> -DWINVERSION=<a.b.c.d> -DAPPEXE=<connectpoint.exe>
-;            -DOUTFILE=<setup.exe> [-DSIGN=<command that signs the file named by its argument>]
+;            -DCLIEXE=<connectpoint-cli.exe> -DOUTFILE=<setup.exe> [-DSIGN=<command that signs the file named by its argument>]
 ;            packaging/windows/connectpoint.nsi
 ;
 ; Installing over an older version replaces the program files and nothing else. Neither the
@@ -13,6 +13,7 @@
 Unicode true
 Target amd64-unicode
 SetCompressor /SOLID lzma
+SetCompressorDictSize 64 ; MB: the two programs differ only in their link, and compress as one
 ManifestDPIAware true
 
 !include "MUI2.nsh"
@@ -20,8 +21,8 @@ ManifestDPIAware true
 !include "LogicLib.nsh"
 !include "FileFunc.nsh"
 
-!ifndef VERSION | WINVERSION | APPEXE | OUTFILE
-  !error "define VERSION, WINVERSION, APPEXE and OUTFILE (see the top of this file)"
+!ifndef VERSION | WINVERSION | APPEXE | CLIEXE | OUTFILE
+  !error "define VERSION, WINVERSION, APPEXE, CLIEXE and OUTFILE (see the top of this file)"
 !endif
 
 !define APPNAME   "ConnectPoint"
@@ -84,6 +85,8 @@ Section "ConnectPoint" SecMain
   ; installer then asks to close it and retry.
   SetOverwrite on
   File "/oname=connectpoint.exe" "${APPEXE}"
+  ; The same program for the command line (connectpoint-cli.exe version, ...): it has a console.
+  File "/oname=connectpoint-cli.exe" "${CLIEXE}"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\connectpoint.exe" "" "$INSTDIR\connectpoint.exe" 0
@@ -106,6 +109,7 @@ Section "Uninstall"
   ; Program files, the shortcut and the registry entry only: never %AppData%\ConnectPoint.
   Delete "$SMPROGRAMS\${APPNAME}.lnk"
   Delete "$INSTDIR\connectpoint.exe"
+  Delete "$INSTDIR\connectpoint-cli.exe"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKLM "${UNINSTKEY}"
