@@ -100,6 +100,9 @@ func TestPermissionsEnforced(t *testing.T) {
 		data.ActExport:    func(s *data.Session, _ string) error { _, err := s.Export(ctx); return err },
 		data.ActConflicts: func(s *data.Session, _ string) error { _, err := s.Conflicts(ctx); return err },
 		data.ActAuditView: func(s *data.Session, _ string) error { _, err := s.AuditEvents(ctx); return err },
+		// Devices and sync settings are kept by the syncer, which asks data.
+		data.ActDevices: func(s *data.Session, _ string) error { return s.Authorize(ctx, data.ActDevices) },
+		data.ActSync:    func(s *data.Session, _ string) error { return s.Authorize(ctx, data.ActSync) },
 		data.ActUsers: func(s *data.Session, _ string) error {
 			_, err := s.AddUser(ctx, data.User{Username: "u" + data.ShortID(data.NewID()), Role: data.RoleOfficer}, "a-long-password")
 			return err

@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -96,4 +98,74 @@ func (s *Store) OpDevices(ctx context.Context) ([]string, error) {
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// describeConflicts fills in what each conflict is about and who wrote
+// each value, and audits the conflicts whose values are sealed.
+func (sess *Session) describeConflicts(ctx context.Context, cs []Conflict) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	names, err := sess.userNames(ctx)
+	if err != nil {
+		return err
+	}
+	one := func(entity, id string) map[string]string {
+		e, _ := Entity(entity)
+		ms, err := loadFields(ctx, sess.s.db, sess.key, e, "id = ?", id)
+		if err != nil || len(ms) == 0 {
+			return map[string]string{}
+		}
+		return ms[0]
+	}
+	person := func(id string) string {
+		p := one(EntPerson, id)
+		return DisplayName(p["first"], p["last"], p["alias"])
+	}
+	var sealedRows []*Conflict
+	for i := range cs {
+		c := &cs[i]
+		for j := range c.Values {
+			v := &c.Values[j]
+			v.Who = names[v.User] // "" for a user this device does not know
+		}
+		switch c.Entity {
+		case EntCase:
+			c.CaseID, c.Subject = c.Row, person(one(EntCase, c.Row)["person"])
+		case EntPerson:
+			c.Subject = person(c.Row)
+			if err := sess.s.db.QueryRowContext(ctx, `SELECT id FROM cases WHERE person = ? AND deleted = 0
+				ORDER BY opened_at DESC LIMIT 1`, c.Row).Scan(&c.CaseID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return storeErr(err)
+			}
+		case EntConsent:
+			c.CaseID = one(EntConsent, c.Row)["case_id"]
+			c.Subject = person(one(EntCase, c.CaseID)["person"])
+		case EntFacility:
+			c.Subject = one(EntFacility, c.Row)["name"]
+		case EntCoach:
+			c.Subject = one(EntCoach, c.Row)["name"]
+		case EntShift:
+			c.Subject = one(EntCoach, one(EntShift, c.Row)["coach"])["name"]
+		case EntUser:
+			c.Subject = names[c.Row]
+		case EntAgency:
+			c.Subject = one(EntAgency, c.Row)["name"]
+		}
+		e, _ := Entity(c.Entity)
+		if f, _ := e.Field(c.Field); f.Sealed {
+			sealedRows = append(sealedRows, c)
+		}
+	}
+	if len(sealedRows) == 0 {
+		return nil
+	}
+	return sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
+		for _, c := range sealedRows {
+			if err := sess.audit(w, "conflict.view", c.Entity, c.Row, c.Field); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -23,7 +23,7 @@ var DemoUsers = []struct {
 // Naperville, Illinois: every role, coaches on and off call, the directory
 // given (the Illinois SAMHSA listings) with fresh slot reports near the
 // station, and cases at every step of the path — some late, some placed
-// with check-ins overdue and due. It is for trying the application and for
+// with check-ins overdue and due, and two fields in conflict. It is for trying the application and for
 // screenshots; every person in it is made up.
 func (s *Store) SetUpDemo(ctx context.Context, password string, directory []Facility) error {
 	admin, _, err := s.Initialize(ctx, Setup{Agency: "Naperville Police Department", AgencyZIP: "60540",
@@ -82,7 +82,10 @@ func (s *Store) SetUpDemo(ctx context.Context, password string, directory []Faci
 	if err := s.demoSlots(ctx, officer, nearby, now); err != nil {
 		return err
 	}
-	return s.demoCases(ctx, admin, officer, coach, coaches, nearby, now)
+	if err := s.demoCases(ctx, admin, officer, coach, coaches, nearby, now); err != nil {
+		return err
+	}
+	return s.demoConflicts(ctx, officer, coach, now)
 }
 
 // demoNearby picks residential and detox facilities near the station.

@@ -58,6 +58,22 @@ func TestSetUpDemo(t *testing.T) {
 	if states[data.CheckInOverdue] == 0 || states[data.CheckInDue] == 0 {
 		t.Errorf("check-ins: %v, want some overdue and some due", states)
 	}
+	cs, err := coord.Conflicts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, c := range cs {
+		if len(c.Values) != 2 || c.CaseID == "" || c.Values[0].Who != "Ofc. Jo Ortiz" || c.Values[1].Who != "Ana Pérez" {
+			t.Errorf("conflict %s.%s of %s: case %q, values %+v", c.Entity, c.Field, c.Subject, c.CaseID, c.Values)
+		}
+		got[c.Subject+" "+c.Field+": "+c.Values[0].Value+" / "+c.Values[1].Value] = true
+	}
+	for _, want := range []string{"Daniel R. phone: (630) 555-0188 / (630) 555-0123", "Kevin M. insurance: none / medicaid"} {
+		if !got[want] {
+			t.Errorf("demo conflicts %v lack %q", got, want)
+		}
+	}
 	on, _ := coord.OnCall(ctx, clock.Now())
 	all, _ := coord.Coaches(ctx)
 	if len(on) == 0 || len(on) == len(all) {

@@ -78,12 +78,21 @@ func (sess *Session) Export(ctx context.Context) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Conflicts lists the fields that are in conflict.
+// Conflicts lists the fields that are in conflict, with what each record
+// is about and who wrote each value, for the person who must choose. Each
+// conflict of a sealed field is an audit event: its values are shown open.
 func (sess *Session) Conflicts(ctx context.Context) ([]Conflict, error) {
 	if err := sess.require(ctx, ActConflicts, "", ""); err != nil {
 		return nil, err
 	}
-	return conflicts(ctx, sess.s.db, sess.key)
+	cs, err := conflicts(ctx, sess.s.db, sess.key)
+	if err != nil {
+		return nil, err
+	}
+	if err := sess.describeConflicts(ctx, cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
 }
 
 // conflicts reads every register with more than one head, in a stable

@@ -478,6 +478,12 @@ type Conflict struct {
 	Row    string
 	Field  string
 	Values []ConflictValue
+	// Filled by Session.Conflicts, for a person to read: the case the
+	// record belongs to (a case, its person, a consent), and who or what
+	// the record is about: the person's list name ("Daniel R."), the
+	// facility's, coach's or user's name.
+	CaseID  string
+	Subject string
 }
 
 // ConflictValue is one of the competing values of a conflict.
@@ -486,6 +492,7 @@ type ConflictValue struct {
 	HLC   HLC
 	User  string
 	Value string
+	Who   string // the writer's name (Session.Conflicts)
 }
 
 func isZIP(s string) bool {
