@@ -60,7 +60,7 @@ func (c *cli) cmdInit(args []string) error {
 	fmt.Fprintln(c.stdout, "password cannot be recovered and the program's records cannot be opened.")
 	if *target != "" {
 		fmt.Fprintln(c.stdout)
-		return c.setUpSync(s, sess, *target)
+		return c.setUpSync(sess, *target)
 	}
 	return nil
 }

@@ -33,27 +33,18 @@ func (c *cli) openSyncer(s *data.Store, sess *data.Session) (*cpsync.Syncer, str
 
 // setUpSync saves the target and, on a device without sync keys, makes
 // the network with this device as its first administrator device.
-func (c *cli) setUpSync(s *data.Store, sess *data.Session, url string) error {
-	if !sess.Can(data.ActSync) {
-		return data.Errorf(data.EFORBIDDEN, "only an administrator may set the sync target")
-	}
-	t, err := cpsync.OpenTarget(c.ctx, url)
+func (c *cli) setUpSync(sess *data.Session, url string) error {
+	res, err := cpsync.SetUp(c.ctx, sess, url, "", cpsync.Options{Logger: c.opt.Logger})
 	if err != nil {
-		return data.Errorf(data.EINVALID, "sync target %s: %v", url, err)
-	}
-	if err := s.SetSetting(c.ctx, cpsync.SettingTarget, url); err != nil {
 		return err
 	}
-	if _, err := cpsync.New(c.ctx, s, sess.DataKey(), t, cpsync.Options{Logger: c.opt.Logger}); errors.Is(err, cpsync.ErrNotSetUp) {
-		name, _ := os.Hostname()
-		if _, err := cpsync.InitNetwork(c.ctx, sess, t, name, cpsync.Options{Logger: c.opt.Logger}); err != nil {
-			return err
-		}
+	if res.Made {
 		fmt.Fprintln(c.stdout, "This device is the first of the program's sync network.")
-	} else if err != nil && !cpsync.IsOffline(err) {
-		return err
 	}
 	fmt.Fprintf(c.stdout, "Sync target set: %s\n", url)
+	if res.Unreachable != nil {
+		fmt.Fprintf(c.stdout, "It cannot be reached now (%v); work goes on here and syncs when it can.\n", res.Unreachable)
+	}
 	return nil
 }
 
@@ -66,7 +57,7 @@ func (c *cli) cmdTargetSet(args []string) error {
 		return err
 	}
 	defer s.Close()
-	return c.setUpSync(s, sess, args[0])
+	return c.setUpSync(sess, args[0])
 }
 
 func (c *cli) cmdTargetShow(args []string) error {

@@ -67,6 +67,9 @@ type App struct {
 	syncStarter SyncStarter // from main; nil when the build has no sync
 	sync        SyncHandle  // the running sync of this session (syncstatus.go)
 	syncView    *syncStatus
+	// syncSettings does what Settings → Sync asks; nil when the build has
+	// no sync.
+	syncSettings SyncSettings
 
 	// placeChosen records a placement when someone presses "Place here" in
 	// Find a bed; the station workflow sets it. Nil: not in this build.

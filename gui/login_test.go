@@ -70,13 +70,13 @@ func TestNavigationFollowsTheRole(t *testing.T) {
 	opt, _ := testOptions()
 	dir := t.TempDir()
 	program(t, dir, opt)
-	all := []string{"dashboard", "cases", "coaches", "facilities", "checkins", "reports", "settings"}
+	all := []string{"dashboard", "cases", "coaches", "facilities", "checkins", "reports", "conflicts", "settings"}
 	for _, c := range []struct {
 		user    string
 		without []string // sections the role may not use
 	}{
-		{"officer", []string{"checkins", "reports", "settings"}},
-		{"coach", []string{"reports", "settings"}},
+		{"officer", []string{"checkins", "reports", "conflicts", "settings"}},
+		{"coach", []string{"reports", "conflicts", "settings"}},
 		{"coordinator", []string{"settings"}},
 		{"admin", nil},
 	} {

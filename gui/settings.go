@@ -9,13 +9,15 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"connectpoint/data"
 )
 
-// settingsScreen holds this computer's settings (for now the idle lock)
-// and says who is logged in.
+// settingsScreen holds this computer's settings (the idle lock, the
+// workflow's clocks) and says who is logged in; its Sync tab is
+// settings_sync.go.
 type settingsScreen struct {
 	app  *App
 	sess *data.Session
@@ -25,6 +27,8 @@ type settingsScreen struct {
 	save    *widget.Button
 	saved   *widget.Label
 	clocks  *flowSettings
+	sync    *syncPane // the Sync tab
+	tabs    *container.AppTabs
 }
 
 func newSettingsScreen(a *App, sess *data.Session) *settingsScreen {
@@ -52,7 +56,7 @@ func newSettingsScreen(a *App, sess *data.Session) *settingsScreen {
 	folder.Selectable = true
 	folder.Wrapping = fyne.TextWrapBreak
 
-	s.view = container.NewVScroll(container.NewVBox(
+	here := container.NewVScroll(container.NewVBox(
 		heading(lang.L("Settings")),
 		subheading(lang.L("This computer")),
 		sentence(lang.L("A station PC is shared: after the minutes below without a key or the mouse, the window hides the work and asks for the password. Use 1 to 120 minutes.")),
@@ -70,6 +74,16 @@ func newSettingsScreen(a *App, sess *data.Session) *settingsScreen {
 		folder,
 		layout.NewSpacer(),
 	))
+	s.sync = newSyncPane(a, sess)
+	s.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("This computer"), theme.ComputerIcon(), here),
+		container.NewTabItemWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), s.sync.view))
+	s.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Content == s.sync.view {
+			s.sync.load()
+		}
+	}
+	s.view = s.tabs
 	return s
 }
 
@@ -83,6 +97,9 @@ func (s *settingsScreen) onShow() {
 		s.saved.SetText("")
 	}
 	s.clocks.load()
+	if s.tabs.SelectedIndex() == 1 {
+		s.sync.load()
+	}
 }
 
 func (s *settingsScreen) onTick() {}

@@ -22,6 +22,10 @@ type shell struct {
 
 	agency   *widget.Label
 	syncSpot *fyne.Container // where the sync status goes, once sync exists
+	// conflicts says how many fields wait for a person to choose: a button
+	// to the Conflicts screen for those who may choose, else words.
+	conflicts     *widget.Button
+	conflictsNote *widget.Label
 	nav      *widget.List
 	content  *fyne.Container
 
@@ -57,6 +61,7 @@ var sectionAction = map[string]data.Action{
 	"facilities": data.ActDirectoryView,
 	"checkins":   data.ActCheckIn,
 	"reports":    data.ActReports,
+	"conflicts":  data.ActConflicts,
 	// The idle-lock delay of a shared station PC is the device's
 	// administrator's call.
 	"settings": data.ActDevices,
@@ -74,6 +79,7 @@ func newShell(a *App, sess *data.Session) *shell {
 		{id: "facilities", title: lang.L("Facilities"), icon: theme.StorageIcon(), build: func() screen { return newFacilitiesScreen(a, sess) }},
 		{id: "checkins", title: lang.L("Check-ins"), icon: theme.CalendarIcon(), build: func() screen { return newCheckInsScreen(a, sess) }},
 		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newReportsScreen(a, sess) }},
+		{id: "conflicts", title: lang.L("Conflicts"), icon: theme.WarningIcon(), build: func() screen { return newConflictsScreen(a, sess) }},
 		{id: "settings", title: lang.L("Settings"), icon: theme.SettingsIcon(), build: func() screen { return newSettingsScreen(a, sess) }},
 	}
 	for _, sec := range all {
@@ -98,6 +104,11 @@ func newShell(a *App, sess *data.Session) *shell {
 	s.view = container.NewBorder(s.header(), nil,
 		container.NewHBox(column(190, s.nav), widget.NewSeparator()), nil,
 		s.content)
+	if n, err := a.store.ConflictCount(a.ctx()); err == nil {
+		s.setConflicts(n)
+	} else {
+		a.log.Error("count conflicts", "err", err)
+	}
 	return s
 }
 
@@ -114,10 +125,48 @@ func (s *shell) header() fyne.CanvasObject {
 	s.agency.TextStyle.Bold = true
 	s.agency.SizeName = theme.SizeNameSubHeadingText
 	s.syncSpot = container.NewStack()
+	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), func() { s.open("conflicts") })
+	s.conflicts.Importance = widget.WarningImportance
+	s.conflicts.Hide()
+	s.conflictsNote = widget.NewLabel("")
+	s.conflictsNote.Hide()
 	who := widget.NewLabel(joinDot(displayName(&s.sess.User), roleName(s.sess.User.Role)))
 	lock := widget.NewButtonWithIcon(lang.L("Lock"), theme.VisibilityOffIcon(), s.app.lockNow)
-	bar := container.NewHBox(s.agency, layout.NewSpacer(), s.syncSpot, who, lock)
+	bar := container.NewHBox(s.agency, layout.NewSpacer(), s.syncSpot, s.conflicts, s.conflictsNote, who, lock)
 	return container.NewVBox(bar, widget.NewSeparator())
+}
+
+// setConflicts shows how many fields are in conflict, in the header and
+// on the Conflicts section.
+func (s *shell) setConflicts(n int) {
+	s.setBadge("conflicts", n)
+	if s.sess.Can(data.ActConflicts) {
+		s.conflicts.SetText(lang.LocalizePlural("{{.Count}} conflicts waiting", n, map[string]int{"Count": n}))
+		s.conflicts.Hidden = n == 0
+		s.conflicts.Refresh()
+		return
+	}
+	s.conflictsNote.SetText(lang.LocalizePlural("{{.Count}} conflicts wait for a coordinator", n, map[string]int{"Count": n}))
+	s.conflictsNote.Hidden = n == 0
+	s.conflictsNote.Refresh()
+}
+
+// currentSection is the section on screen, nil before one is open.
+func (s *shell) currentSection() *section {
+	if s.current < 0 {
+		return nil
+	}
+	return &s.sections[s.current]
+}
+
+// shownConflicts is how many conflicts the Conflicts screen lists now.
+func (s *shell) shownConflicts() int {
+	for _, sec := range s.sections {
+		if c, ok := sec.screen.(*conflictsScreen); ok {
+			return len(c.conflicts)
+		}
+	}
+	return 0
 }
 
 // select0 opens the first section the user may use.

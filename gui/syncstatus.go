@@ -31,6 +31,22 @@ type SyncStarter func(ctx context.Context, store *data.Store, sess *data.Session
 // SetSyncStarter gives the window the way to start sync after a login.
 func (a *App) SetSyncStarter(s SyncStarter) { a.syncStarter = s }
 
+// SyncSettings is what Settings → Sync asks of sync; main hands it over
+// (a *cpsync.Service), so that the window never opens a target or touches
+// a key itself. Every method may touch the disk or the network, so the
+// window calls them away from the UI goroutine. Each checks the session's
+// role through data, which audits a refusal.
+type SyncSettings interface {
+	Network(ctx context.Context, sess *data.Session) (cpsync.Network, error)
+	SetTarget(ctx context.Context, sess *data.Session, url string) (cpsync.SetUpResult, error)
+	SetSchedule(ctx context.Context, sess *data.Session, spec string) error
+	Enroll(ctx context.Context, sess *data.Session, name, passphrase string) ([]byte, error)
+	Revoke(ctx context.Context, sess *data.Session, device string) error
+}
+
+// SetSyncSettings gives the window what Settings → Sync needs.
+func (a *App) SetSyncSettings(s SyncSettings) { a.syncSettings = s }
+
 // syncStatus is the header's sync state: "Synced 2 min ago", "Offline,
 // retrying", with operations and conflicts waiting, and "Sync now".
 type syncStatus struct {
@@ -73,6 +89,29 @@ func (a *App) startSync() {
 	a.shell.syncSpot.Refresh()
 }
 
+// restartSync stops the running sync, away from the window (its last
+// round may wait for a target that is not there), and starts it again on
+// the saved target: after the target changed.
+func (a *App) restartSync() {
+	old := a.sync
+	a.sync, a.syncView = nil, nil
+	if a.shell != nil {
+		a.shell.syncSpot.RemoveAll()
+	}
+	a.background(func() {
+		if old != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			old.Stop(ctx)
+			cancel()
+		}
+		fyne.Do(func() {
+			if a.shell != nil && a.sync == nil {
+				a.startSync()
+			}
+		})
+	})
+}
+
 // stopSync runs the last round and stops sync (logout, window closed).
 func (a *App) stopSync() {
 	if a.sync == nil {
@@ -110,8 +149,12 @@ func (st *syncStatus) show(s cpsync.Status) {
 	if s.Pending > 0 {
 		text += " · " + lang.L("{{.Count}} to send", map[string]int{"Count": s.Pending})
 	}
-	if s.Conflicts > 0 {
-		text += " · " + lang.L("{{.Count}} conflicts", map[string]int{"Count": s.Conflicts})
-	}
 	st.label.SetText(text)
+	// The conflicts have their own place in the header: a way to them.
+	if st.app.shell != nil {
+		st.app.shell.setConflicts(s.Conflicts)
+		if sec := st.app.shell.currentSection(); sec != nil && sec.id == "conflicts" && s.Conflicts != st.app.shell.shownConflicts() {
+			sec.screen.onShow()
+		}
+	}
 }

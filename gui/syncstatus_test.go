@@ -56,7 +56,15 @@ func TestSyncStatusInTheHeader(t *testing.T) {
 		t.Errorf("before any round: %q", got)
 	}
 	fake.set(cpsync.Status{State: cpsync.StateSynced, LastSuccess: clk.Now().Add(-2 * time.Minute), Pending: 3, Conflicts: 1})
-	waitFor(t, func() bool { return a.syncView.label.Text == "● Synced 2 min ago · 3 to send · 1 conflicts" }, func() string { return a.syncView.label.Text })
+	waitFor(t, func() bool { return a.syncView.label.Text == "● Synced 2 min ago · 3 to send" }, func() string { return a.syncView.label.Text })
+	// The conflicts have a button of their own, to the Conflicts screen.
+	if c := a.shell.conflicts; !c.Visible() || c.Text != "1 conflict waiting" {
+		t.Errorf("the header's conflicts: %q, shown %v", c.Text, c.Visible())
+	}
+	test.Tap(a.shell.conflicts)
+	if current(a.shell) != "conflicts" {
+		t.Errorf("the conflicts button opened %q", current(a.shell))
+	}
 	fake.set(cpsync.Status{State: cpsync.StateOffline})
 	waitFor(t, func() bool { return a.syncView.label.Text == "● Offline, working locally" }, func() string { return a.syncView.label.Text })
 	test.Tap(a.syncView.now)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"connectpoint/data"
 )
 
 // DeviceList is the set of devices enrolled in a network with their public
@@ -33,6 +35,9 @@ type DeviceEntry struct {
 	// sealed to it after a revocation.
 	BoxKey []byte `json:"box_key"`
 	Admin  bool   `json:"admin,omitempty"`
+	// Enrolled is when the device was added (RFC 3339); lists written
+	// before it was recorded have none.
+	Enrolled string `json:"enrolled,omitempty"`
 	// Revoked devices' segments are accepted up to RevokedAfter (what the
 	// revoking administrator had applied) and refused after it.
 	Revoked      bool  `json:"revoked,omitempty"`
@@ -185,7 +190,7 @@ func (sy *Syncer) addDevice(ctx context.Context, e DeviceEntry) ([]byte, error) 
 func (sy *Syncer) changeDevices(ctx context.Context, f func(*DeviceList)) ([]byte, error) {
 	me, ok := sy.devices.Device(sy.store.Device())
 	if !ok || !me.Admin {
-		return nil, fmt.Errorf("this device is not an administrator's device: enrol new devices from the one the network was made on")
+		return nil, data.Errorf(data.EFORBIDDEN, "this computer is not an administrator's device of the sync network: enrol and remove devices on the one the network was made on")
 	}
 	next := &DeviceList{Network: sy.keys.network, Version: sy.devices.Version + 1, Signer: me.ID,
 		At: sy.store.Now().UTC().Format(time.RFC3339), Devices: append([]DeviceEntry{}, sy.devices.Devices...)}

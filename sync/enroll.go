@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"connectpoint/data"
 )
@@ -51,49 +52,57 @@ type Enrolment struct {
 // device list is published now if the target can be reached, else by the
 // next round (or by the new device itself).
 func (sy *Syncer) Enroll(ctx context.Context, deviceName, passphrase string, kdf data.KDFParams) ([]byte, error) {
+	b, _, err := sy.enroll(ctx, deviceName, passphrase, kdf)
+	return b, err
+}
+
+// enroll is Enroll that also returns the new device's ID.
+func (sy *Syncer) enroll(ctx context.Context, deviceName, passphrase string, kdf data.KDFParams) ([]byte, string, error) {
 	if len([]rune(passphrase)) < data.MinPasswordLength {
-		return nil, data.Errorf(data.EINVALID, "passphrase: use at least %d characters", data.MinPasswordLength)
+		return nil, "", data.Errorf(data.EINVALID, "passphrase: use at least %d characters", data.MinPasswordLength)
 	}
 	if deviceName == "" {
-		return nil, data.Errorf(data.EINVALID, "device name: required")
+		return nil, "", data.Errorf(data.EINVALID, "device name: required")
 	}
 	sy.mu.Lock()
 	defer sy.mu.Unlock()
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	box, err := ecdh.X25519().GenerateKey(rand.Reader)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	id := data.NewID()
-	list, err := sy.addDevice(ctx, DeviceEntry{ID: id, Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes()})
+	list, err := sy.addDevice(ctx, DeviceEntry{ID: id, Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes(),
+		Enrolled: sy.store.Now().UTC().Format(time.RFC3339)})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := sy.publishDevices(ctx); err != nil && !IsOffline(err) {
-		return nil, err
+		return nil, "", err
 	}
 	url, err := sy.store.Setting(ctx, SettingTarget)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	e := Enrolment{Network: sy.keys.network, NetworkKeys: sy.keys.netKeys, Epoch: sy.keys.epoch, DataKey: sy.dataKey, Target: url,
 		DeviceID: id, DeviceName: deviceName, DeviceKey: priv.Seed(), BoxKey: box.Bytes(), Devices: list}
 	payload, err := json.Marshal(e)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	encoded, kek, err := data.HashPassword(passphrase, kdf)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	sealed, err := data.Seal(kek, payload, []byte(bundleAD))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return json.MarshalIndent(bundleFile{Format: bundleFormat, Version: 1, KDF: encoded, Sealed: sealed}, "", "  ")
+	b, err := json.MarshalIndent(bundleFile{Format: bundleFormat, Version: 1, KDF: encoded, Sealed: sealed}, "", "  ")
+	return b, id, err
 }
 
 // OpenEnrolment opens a bundle with its passphrase.

@@ -57,10 +57,11 @@ type SchedulerOptions struct {
 // "Sync now", and with exponential backoff while the target is offline.
 // Rounds never run concurrently and never block the caller.
 type Scheduler struct {
-	sy   *Syncer
-	opt  SchedulerOptions
-	cron *cron.Cron
-	log  *slog.Logger
+	sy    *Syncer
+	opt   SchedulerOptions
+	cron  *cron.Cron
+	entry cron.EntryID // the regular rounds (guarded by mu)
+	log   *slog.Logger
 
 	runMu    stdsync.Mutex // held while a round runs
 	queued   atomic.Bool   // a RunNow is waiting for the running round
@@ -77,7 +78,7 @@ type Scheduler struct {
 // NewScheduler prepares a scheduler; Start starts it.
 func NewScheduler(sy *Syncer, opt SchedulerOptions) (*Scheduler, error) {
 	if opt.Spec == "" {
-		opt.Spec = "@every 5m"
+		opt.Spec = DefaultSchedule
 	}
 	if opt.MinBackoff <= 0 {
 		opt.MinBackoff = 15 * time.Second
@@ -95,9 +96,11 @@ func NewScheduler(sy *Syncer, opt SchedulerOptions) (*Scheduler, error) {
 	sc.ctx, sc.cancel = context.WithCancel(context.Background())
 	cl := cronLogger{sc.log}
 	sc.cron = cron.New(cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)), cron.WithLogger(cl))
-	if _, err := sc.cron.AddFunc(opt.Spec, sc.scheduled); err != nil {
-		return nil, data.Errorf(data.EINVALID, "sync schedule %q: %v", opt.Spec, err)
+	sched, err := ParseSchedule(opt.Spec)
+	if err != nil {
+		return nil, err
 	}
+	sc.entry = sc.cron.Schedule(sched, cron.FuncJob(sc.scheduled))
 	sc.status.State = StateSynced
 	if p, err := sy.Pending(sc.ctx); err == nil {
 		sc.status.Pending = p
@@ -106,6 +109,45 @@ func NewScheduler(sy *Syncer, opt SchedulerOptions) (*Scheduler, error) {
 		sc.status.Conflicts = c
 	}
 	return sc, nil
+}
+
+// DefaultSchedule is how often rounds run when nobody chose otherwise.
+const DefaultSchedule = "@every 5m"
+
+// SettingSchedule is the device-local setting that holds the spec.
+const SettingSchedule = "sync_schedule"
+
+// ParseSchedule checks a robfig/cron spec as the scheduler reads it: five
+// fields ("*/5 * * * *") or a descriptor ("@every 5m", "@hourly"). The
+// error says what is wrong, for the person who typed it.
+func ParseSchedule(spec string) (cron.Schedule, error) {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, data.Errorf(data.EINVALID, "sync schedule %q: %v", spec, err)
+	}
+	return sched, nil
+}
+
+// SetSpec changes how often the regular rounds run, from now on, without
+// stopping the scheduler or a round that is running.
+func (sc *Scheduler) SetSpec(spec string) error {
+	sched, err := ParseSchedule(spec)
+	if err != nil {
+		return err
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.cron.Remove(sc.entry)
+	sc.entry = sc.cron.Schedule(sched, cron.FuncJob(sc.scheduled))
+	sc.opt.Spec = spec
+	return nil
+}
+
+// Spec returns the spec of the regular rounds.
+func (sc *Scheduler) Spec() string {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.opt.Spec
 }
 
 // Start starts the schedule and runs a first round now.

@@ -103,3 +103,31 @@ func TestSchedulerBadSpec(t *testing.T) {
 		t.Fatal("a bad spec was accepted")
 	}
 }
+
+// TestSchedulerSetSpec changes the schedule of a running scheduler: the
+// new spec takes over without a restart.
+func TestSchedulerSetSpec(t *testing.T) {
+	m := cpsync.NewMemoryTarget()
+	devs := newNetwork(t, m, 1)
+	sc, err := cpsync.NewScheduler(devs[0].sy, cpsync.SchedulerOptions{Spec: "@every 1h", Logger: syncOpts.Logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Start()
+	defer sc.Stop(ctx)
+	waitFor(t, sc, "the round at start", func(s cpsync.Status) bool { return !s.LastSuccess.IsZero() })
+	if err := sc.SetSpec("not a spec"); err == nil || sc.Spec() != "@every 1h" {
+		t.Fatalf("a bad spec: %v, spec now %q", err, sc.Spec())
+	}
+	before := m.Calls()["list"]
+	if err := sc.SetSpec("@every 1s"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for m.Calls()["list"] < before+2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d rounds in 5 s on @every 1s", m.Calls()["list"]-before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

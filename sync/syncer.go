@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	stdsync "sync"
+	"time"
 
 	"connectpoint/data"
 )
@@ -147,8 +148,9 @@ func InitNetwork(ctx context.Context, sess *data.Session, target Target, deviceN
 	if deviceName == "" {
 		deviceName = "first device"
 	}
-	list := &DeviceList{Network: k.network, Version: 1, Signer: store.Device(), At: store.Now().UTC().Format("2006-01-02T15:04:05Z"),
-		Devices: []DeviceEntry{{ID: store.Device(), Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes(), Admin: true}}}
+	at := store.Now().UTC().Format(time.RFC3339)
+	list := &DeviceList{Network: k.network, Version: 1, Signer: store.Device(), At: at,
+		Devices: []DeviceEntry{{ID: store.Device(), Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes(), Admin: true, Enrolled: at}}}
 	b, err := signList(list, priv)
 	if err != nil {
 		return nil, err
