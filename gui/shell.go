@@ -26,8 +26,8 @@ type shell struct {
 	// to the Conflicts screen for those who may choose, else words.
 	conflicts     *widget.Button
 	conflictsNote *widget.Label
-	nav      *widget.List
-	content  *fyne.Container
+	nav           *widget.List
+	content       *fyne.Container
 
 	sections []section
 	current  int
