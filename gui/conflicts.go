@@ -128,7 +128,7 @@ func (s *conflictsScreen) onKeep(c *data.Conflict, v data.ConflictValue) {
 		say(s.problem, a.errorText(err))
 		return
 	}
-	s.notice.SetText(lang.L("Kept “{{.Value}}” as {{.Field}} of {{.Subject}}. The other devices get it at their next sync.",
+	s.notice.SetText(lang.L("Kept “{{.Value}}” as {{.Field}} of {{.Subject}}; the other devices get it at their next sync.",
 		map[string]string{"Value": s.valueText(c, v.Value), "Field": fieldLabel(c.Entity, c.Field), "Subject": conflictSubject(c)}))
 	if a.sync != nil {
 		a.sync.RunNow()

@@ -32,6 +32,9 @@ type ServiceOptions struct {
 	// KDF derives the key of enrolment files from their passphrase
 	// (default data.DefaultKDF; tests use a cheap one).
 	KDF *data.KDFParams
+	// DeviceName is the name this computer takes in a network it makes
+	// (default: the computer's host name).
+	DeviceName string
 	// Scheduler tunes the rounds (Spec and OnChange are set per start).
 	Scheduler SchedulerOptions
 }
@@ -247,7 +250,7 @@ func SetUp(ctx context.Context, sess *data.Session, url, deviceName string, opt 
 // SetTarget is SetUp for the window. The running scheduler goes on with
 // the old target: the window stops it and starts sync again.
 func (sv *Service) SetTarget(ctx context.Context, sess *data.Session, url string) (SetUpResult, error) {
-	return SetUp(ctx, sess, url, "", Options{Logger: sv.opt.Logger})
+	return SetUp(ctx, sess, url, sv.opt.DeviceName, Options{Logger: sv.opt.Logger})
 }
 
 // SetSchedule saves how often rounds run and applies it to the running
