@@ -102,7 +102,7 @@ func TestConflictsScreen(t *testing.T) {
 			t.Errorf("the screen does not say %q", want)
 		}
 	}
-	assertMarkupWithID(t, "conflicts.xml", a, short)
+	assertMarkup(t, "conflicts.xml", a, map[string]string{short: "CASE01"})
 
 	s := conflictsOnScreen(t, a)
 	if len(s.keep) != 2 {
@@ -118,7 +118,7 @@ func TestConflictsScreen(t *testing.T) {
 	if a.shell.conflicts.Visible() {
 		t.Error("the header still counts a conflict")
 	}
-	assertMarkupWithID(t, "conflicts_empty.xml", a, short)
+	assertMarkup(t, "conflicts_empty.xml", a, map[string]string{short: "CASE01"})
 
 	// The kept number is what every device shows after the next sync.
 	station, err := data.Open(t.Context(), dir, opt)
@@ -197,18 +197,22 @@ func TestConflictValuesInWords(t *testing.T) {
 	}
 }
 
-// assertMarkupWithID compares the window with a golden file in which the
-// case number, random in each run, reads CASE01, and the measured width of
-// the texts that hold it is left out.
-func assertMarkupWithID(t *testing.T, name string, a *App, short string) {
+// assertMarkup compares the window with a golden file, after replacing
+// what differs from run to run (a random case number, a temporary folder)
+// with fixed words, as repl says. The measured sizes of the texts that
+// held them are left out.
+func assertMarkup(t *testing.T, name string, a *App, repl map[string]string) {
 	t.Helper()
 	got := test.RenderToMarkup(a.win.Canvas())
 	lines := strings.Split(got, "\n")
 	for i, l := range lines {
-		if strings.Contains(l, short) {
-			l = regexp.MustCompile(` size="[0-9]+x`).ReplaceAllString(l, ` size="Wx`)
-			lines[i] = strings.ReplaceAll(l, short, "CASE01")
+		for from, to := range repl {
+			if strings.Contains(l, from) {
+				l = regexp.MustCompile(` size="[0-9]+x`).ReplaceAllString(l, ` size="Wx`)
+				l = strings.ReplaceAll(l, from, to)
+			}
 		}
+		lines[i] = l
 	}
 	got = strings.Join(lines, "\n")
 	path := filepath.Join("testdata", name)

@@ -73,7 +73,7 @@ func newSyncPane(a *App, sess *data.Session) *syncPane {
 
 	keys := &formKeys{submit: p.onEnrol}
 	p.deviceName = newField(lang.L("Name of the new device"), keys.wire(a.newEntry()))
-	p.deviceName.entry.SetPlaceHolder(lang.L("Ana's laptop"))
+	p.deviceName.entry.SetPlaceHolder(lang.L("for example: Tom's laptop"))
 	p.pass = newField(lang.L("Passphrase"), keys.wire(a.newPasswordEntry()))
 	p.again = newField(lang.L("The passphrase again"), keys.wire(a.newPasswordEntry()))
 	enrol := widget.NewButtonWithIcon(lang.L("Save the enrolment file…"), theme.DocumentSaveIcon(), p.onEnrol)
@@ -179,20 +179,18 @@ func (p *syncPane) showDevices() {
 		default:
 			facts = append(facts, lang.L("last change received {{.Ago}}", map[string]string{"Ago": agoWords(now.Sub(d.LastAt))}))
 		}
+		if d.Revoked {
+			facts = append(facts, lang.L("removed: it cannot read what is written since"))
+		}
+		info := widget.NewLabel(joinDot(facts...))
+		info.Wrapping = fyne.TextWrapWord
 		var right fyne.CanvasObject
-		switch {
-		case d.Revoked:
-			l := widget.NewLabel(lang.L("removed"))
-			l.Importance = widget.DangerImportance
-			right = l
-		case p.net.Admin && d.ID != p.net.This:
+		if p.net.Admin && d.ID != p.net.This && !d.Revoked {
 			b := widget.NewButtonWithIcon(lang.L("Remove…"), theme.DeleteIcon(), func() { p.onRemove(d) })
 			p.remove[d.ID] = b
 			right = b
-		default:
-			right = widget.NewLabel("")
 		}
-		p.devices.Add(container.New(columns{220, 0, 0}, name, right, widget.NewLabel(joinDot(facts...))))
+		p.devices.Add(container.NewBorder(nil, nil, column(220, name), right, info))
 	}
 	for _, d := range p.net.Devices {
 		if d.ID == p.net.This {
@@ -237,10 +235,10 @@ func (p *syncPane) onTargetSaved(url string, res cpsync.SetUpResult, err error) 
 	}
 	text := lang.L("Saved.")
 	if res.Made {
-		text = joinDot(text, lang.L("This computer is the first of the program's sync network: enrol the others below."))
+		text += " " + lang.L("This computer is the first of the program's sync network: enrol the others below.")
 	}
 	if res.Unreachable != nil {
-		text = joinDot(text, lang.L("It cannot be reached now ({{.Why}}); work goes on here and syncs when it can.", map[string]string{"Why": res.Unreachable.Error()}))
+		text += " " + (lang.L("It cannot be reached now ({{.Why}}); work goes on here and syncs when it can.", map[string]string{"Why": res.Unreachable.Error()}))
 	}
 	p.targetSaved.SetText(text)
 	p.shownTarget = url
@@ -281,6 +279,26 @@ func (p *syncPane) onSaveSchedule() {
 
 // onEnrol checks the form and asks where to save the enrolment file.
 func (p *syncPane) onEnrol() {
+	if !p.checkEnrol() {
+		return
+	}
+	name := strings.TrimSpace(p.deviceName.entry.Text)
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			say(p.problem, p.app.errorText(err))
+			return
+		}
+		if w != nil {
+			p.enrolTo(w)
+		}
+	}, p.app.win)
+	d.SetFileName("connectpoint-" + fileSlug(name) + ".cpenroll")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".cpenroll"}))
+	d.Show()
+}
+
+// checkEnrol says beside each field of the enrolment form what is wrong.
+func (p *syncPane) checkEnrol() bool {
 	name := strings.TrimSpace(p.deviceName.entry.Text)
 	p.enrolDone.SetText("")
 	ok := true
@@ -295,22 +313,7 @@ func (p *syncPane) onEnrol() {
 	need(p.deviceName, name == "", lang.L("Give the device a name."))
 	need(p.pass, short, lang.L("Use 8 characters or more."))
 	need(p.again, !short && p.again.entry.Text != p.pass.entry.Text, lang.L("The two passphrases differ."))
-	if !ok {
-		return
-	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			p.enrolDone.SetText("")
-			say(p.problem, p.app.errorText(err))
-			return
-		}
-		if w != nil {
-			p.enrolTo(w)
-		}
-	}, p.app.win)
-	d.SetFileName("connectpoint-" + fileSlug(name) + ".cpenroll")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".cpenroll"}))
-	d.Show()
+	return ok
 }
 
 var notSlug = regexp.MustCompile(`[^a-z0-9]+`)
@@ -356,9 +359,10 @@ func (p *syncPane) onEnrolled(name string, uri fyne.URI, err error) {
 		return
 	}
 	say(p.problem, "")
-	p.pass.entry.SetText("")
-	p.again.entry.SetText("")
-	p.deviceName.entry.SetText("")
+	for _, f := range []*field{p.deviceName, p.pass, p.again} {
+		f.entry.SetText("")
+		f.setProblem("")
+	}
 	p.enrolDone.SetText(lang.L("The enrolment file of “{{.Name}}” is saved as {{.File}}. Carry it to the new computer (a USB stick will do) and tell its user the passphrase separately, by phone or in person, never with the file. There, run: connectpoint join {{.File}}, then log in with the usual user name and password. Delete the file once it has joined.",
 		map[string]string{"Name": name, "File": uri.Name()}))
 	p.load()
