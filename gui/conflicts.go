@@ -36,8 +36,7 @@ type conflictsScreen struct {
 func newConflictsScreen(a *App, sess *data.Session) *conflictsScreen {
 	s := &conflictsScreen{app: a, sess: sess, list: container.NewVBox(), count: subheading(""),
 		empty:  sentence(lang.L("No conflicts — every device agrees.")),
-		notice: sentence(""), problem: problem()}
-	s.notice.Importance = widget.SuccessImportance
+		notice: notice(), problem: problem()}
 	top := container.NewVBox(
 		heading(lang.L("Conflicts")),
 		sentence(lang.L("Two devices changed the same thing before they synced. Both values are kept, and the newest is shown meanwhile. Keep the right one: your choice goes to every device at the next sync.")),
@@ -128,7 +127,7 @@ func (s *conflictsScreen) onKeep(c *data.Conflict, v data.ConflictValue) {
 		say(s.problem, a.errorText(err))
 		return
 	}
-	s.notice.SetText(lang.L("Kept “{{.Value}}” as {{.Field}} of {{.Subject}}; the other devices get it at their next sync.",
+	say(s.notice, lang.L("Kept “{{.Value}}” as {{.Field}} of {{.Subject}}; the other devices get it at their next sync.",
 		map[string]string{"Value": s.valueText(c, v.Value), "Field": fieldLabel(c.Entity, c.Field), "Subject": conflictSubject(c)}))
 	if a.sync != nil {
 		a.sync.RunNow()

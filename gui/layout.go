@@ -126,6 +126,14 @@ func problem() *widget.Label {
 	return l
 }
 
+// notice is the text that says a step went through: in words, coloured,
+// and hidden while there is nothing to say (set it with say).
+func notice() *widget.Label {
+	l := problem()
+	l.Importance = widget.SuccessImportance
+	return l
+}
+
 // say shows text in a problem label, or hides it when text is "".
 func say(l *widget.Label, text string) {
 	l.SetText(text)

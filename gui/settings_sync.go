@@ -58,11 +58,8 @@ type syncPane struct {
 
 func newSyncPane(a *App, sess *data.Session) *syncPane {
 	p := &syncPane{app: a, sess: sess, state: sentence(""), problem: problem(),
-		targetSaved: sentence(""), scheduleOK: sentence(""), devices: container.NewVBox(),
-		enrolNote: sentence(""), enrolDone: sentence(""), remove: map[string]*widget.Button{}}
-	p.targetSaved.Importance = widget.SuccessImportance
-	p.scheduleOK.Importance = widget.SuccessImportance
-	p.enrolDone.Importance = widget.SuccessImportance
+		targetSaved: notice(), scheduleOK: notice(), devices: container.NewVBox(),
+		enrolNote: sentence(""), enrolDone: notice(), remove: map[string]*widget.Button{}}
 
 	p.target = newField(lang.L("Sync target"), a.newEntry())
 	p.target.entry.SetPlaceHolder(`\\server\share\ConnectPoint`)
@@ -209,7 +206,7 @@ func (p *syncPane) showDevices() {
 func (p *syncPane) onSaveTarget() {
 	a := p.app
 	url := strings.TrimSpace(p.target.entry.Text)
-	p.targetSaved.SetText("")
+	say(p.targetSaved, "")
 	if url == "" {
 		p.target.setProblem(lang.L("Type a folder path or a storage address."))
 		return
@@ -219,7 +216,7 @@ func (p *syncPane) onSaveTarget() {
 	}
 	p.target.setProblem("")
 	p.saveTarget.Disable()
-	p.targetSaved.SetText(lang.L("Saving…"))
+	say(p.targetSaved, lang.L("Saving…"))
 	a.background(func() {
 		res, err := a.syncSettings.SetTarget(context.Background(), p.sess, url)
 		fyne.Do(func() { p.onTargetSaved(url, res, err) })
@@ -229,7 +226,7 @@ func (p *syncPane) onSaveTarget() {
 func (p *syncPane) onTargetSaved(url string, res cpsync.SetUpResult, err error) {
 	p.saveTarget.Enable()
 	if err != nil {
-		p.targetSaved.SetText("")
+		say(p.targetSaved, "")
 		p.target.setProblem(p.app.errorText(err))
 		return
 	}
@@ -240,7 +237,7 @@ func (p *syncPane) onTargetSaved(url string, res cpsync.SetUpResult, err error) 
 	if res.Unreachable != nil {
 		text += " " + (lang.L("It cannot be reached now ({{.Why}}); work goes on here and syncs when it can.", map[string]string{"Why": res.Unreachable.Error()}))
 	}
-	p.targetSaved.SetText(text)
+	say(p.targetSaved, text)
 	p.shownTarget = url
 	p.app.restartSync()
 	p.load()
@@ -254,7 +251,7 @@ func (p *syncPane) onSaveSchedule() {
 	if spec == "" {
 		spec = cpsync.DefaultSchedule
 	}
-	p.scheduleOK.SetText("")
+	say(p.scheduleOK, "")
 	if _, err := cron.ParseStandard(spec); err != nil {
 		p.schedule.setProblem(lang.L("Not a schedule ({{.Why}}). Write @every 5m, @hourly, or five fields such as */10 * * * *.", map[string]string{"Why": err.Error()}))
 		return
@@ -272,7 +269,7 @@ func (p *syncPane) onSaveSchedule() {
 			}
 			p.schedule.entry.SetText(spec)
 			p.shownSchedule = spec
-			p.scheduleOK.SetText(lang.L("Saved: {{.Spec}}. It applies now.", map[string]string{"Spec": spec}))
+			say(p.scheduleOK, lang.L("Saved: {{.Spec}}. It applies now.", map[string]string{"Spec": spec}))
 		})
 	})
 }
@@ -300,7 +297,7 @@ func (p *syncPane) onEnrol() {
 // checkEnrol says beside each field of the enrolment form what is wrong.
 func (p *syncPane) checkEnrol() bool {
 	name := strings.TrimSpace(p.deviceName.entry.Text)
-	p.enrolDone.SetText("")
+	say(p.enrolDone, "")
 	ok := true
 	need := func(f *field, bad bool, problem string) {
 		if !bad {
@@ -333,7 +330,7 @@ func fileSlug(name string) string {
 func (p *syncPane) enrolTo(w fyne.URIWriteCloser) {
 	a := p.app
 	name, pass := strings.TrimSpace(p.deviceName.entry.Text), p.pass.entry.Text
-	p.enrolDone.SetText(lang.L("Making the enrolment file…"))
+	say(p.enrolDone, lang.L("Making the enrolment file…"))
 	a.background(func() {
 		b, err := a.syncSettings.Enroll(context.Background(), p.sess, name, pass)
 		if err == nil {
@@ -354,7 +351,7 @@ func (p *syncPane) enrolTo(w fyne.URIWriteCloser) {
 
 func (p *syncPane) onEnrolled(name string, uri fyne.URI, err error) {
 	if err != nil {
-		p.enrolDone.SetText("")
+		say(p.enrolDone, "")
 		say(p.problem, p.app.errorText(err))
 		return
 	}
@@ -363,7 +360,7 @@ func (p *syncPane) onEnrolled(name string, uri fyne.URI, err error) {
 		f.entry.SetText("")
 		f.setProblem("")
 	}
-	p.enrolDone.SetText(lang.L("The enrolment file of “{{.Name}}” is saved as {{.File}}. Carry it to the new computer (a USB stick will do) and tell its user the passphrase separately, by phone or in person, never with the file. There, run: connectpoint join {{.File}}, then log in with the usual user name and password. Delete the file once it has joined.",
+	say(p.enrolDone, lang.L("The enrolment file of “{{.Name}}” is saved as {{.File}}. Carry it to the new computer (a USB stick will do) and tell its user the passphrase separately, by phone or in person, never with the file. There, run: connectpoint join {{.File}}, then log in with the usual user name and password. Delete the file once it has joined.",
 		map[string]string{"Name": name, "File": uri.Name()}))
 	p.load()
 }
@@ -386,19 +383,19 @@ func (p *syncPane) onRemove(d cpsync.DeviceInfo) {
 
 func (p *syncPane) removeDevice(d cpsync.DeviceInfo) {
 	a := p.app
-	p.enrolDone.SetText(lang.L("Removing “{{.Name}}”…", map[string]string{"Name": d.Name}))
+	say(p.enrolDone, lang.L("Removing “{{.Name}}”…", map[string]string{"Name": d.Name}))
 	a.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		err := a.syncSettings.Revoke(ctx, p.sess, d.ID)
 		cancel()
 		fyne.Do(func() {
 			if err != nil {
-				p.enrolDone.SetText("")
+				say(p.enrolDone, "")
 				say(p.problem, a.errorText(err))
 				return
 			}
 			say(p.problem, "")
-			p.enrolDone.SetText(lang.L("“{{.Name}}” is removed, and the network has a new key.", map[string]string{"Name": d.Name}))
+			say(p.enrolDone, lang.L("“{{.Name}}” is removed, and the network has a new key.", map[string]string{"Name": d.Name}))
 			p.load()
 		})
 	})

@@ -44,6 +44,23 @@ export DISPLAY="$display" LIBGL_ALWAYS_SOFTWARE=1 LANG=en_US.UTF-8 XDG_CONFIG_HO
 CONNECTPOINT_PASSWORD=$PASSWORD "$BIN" --data "$TMP/data" demo >/dev/null || fail "demo failed"
 mkdir -p "$OUT"
 
+# Sync through a folder, with a coach's laptop enrolled and joined, so that
+# the header shows the sync state and Settings > Sync lists two devices.
+mkdir -p "$TMP/share"
+cp_admin() { CONNECTPOINT_USER=admin CONNECTPOINT_PASSWORD=$PASSWORD "$BIN" --data "$1" "${@:2}" >/dev/null 2>>"$TMP/cli.log"; }
+export CONNECTPOINT_ENROLL_PASSPHRASE="demo enrolment passphrase"
+cp_admin "$TMP/data" target set "$TMP/share" || fail "target set failed (see $TMP/cli.log)"
+# A round publishes at most 5,000 operations: the demo takes several.
+for _ in $(seq 1 20); do
+	cp_admin "$TMP/data" sync || fail "the station's sync failed (see $TMP/cli.log)"
+	CONNECTPOINT_USER=admin CONNECTPOINT_PASSWORD=$PASSWORD "$BIN" --data "$TMP/data" sync status |
+		grep -q "published: 0$" && break
+done
+cp_admin "$TMP/data" enroll --out "$TMP/laptop.cpenroll" --device-name "Ana's laptop" || fail "enroll failed"
+"$BIN" --data "$TMP/laptop" join "$TMP/laptop.cpenroll" >/dev/null 2>>"$TMP/cli.log" || fail "join failed"
+cp_admin "$TMP/laptop" sync || fail "the laptop's sync failed"
+unset CONNECTPOINT_ENROLL_PASSPHRASE
+
 start_app() { # start_app USER
 	"$BIN" --data "$TMP/data" >"$TMP/app.log" 2>&1 &
 	app_pid=$!
@@ -92,11 +109,14 @@ nav 4; shot my-checkins
 click 1150 181 3       # Record check-in, the first row
 shot checkin-form
 nav 5; shot reports
+nav 6; shot conflicts
 xdotool mousemove 1190 24 click 1; sleep 2   # Lock
 shot locked
 stop_app
 
 start_app admin
-nav 6; shot settings
+nav 7; shot settings
+click 385 72            # the Sync tab
+shot settings-sync
 stop_app
 say "done: $(ls "$OUT" | wc -l) screenshots"
