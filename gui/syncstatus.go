@@ -75,7 +75,7 @@ func (a *App) startSync() {
 	})
 	if err != nil {
 		a.log.Error("start sync", "err", err)
-		st.label.SetText(lang.L("Sync is not working: see Settings"))
+		st.label.SetText(lang.L("Sync is not working: an administrator sees why in Settings → Sync"))
 		a.shell.syncSpot.Objects = []fyne.CanvasObject{st.label}
 		a.shell.syncSpot.Refresh()
 		return

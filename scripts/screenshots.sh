@@ -118,5 +118,7 @@ start_app admin
 nav 7; shot settings
 click 385 72            # the Sync tab
 shot settings-sync
+xdotool mousemove 700 500; for _ in $(seq 1 15); do xdotool click 5; done; sleep 1
+shot settings-sync-devices
 stop_app
 say "done: $(ls "$OUT" | wc -l) screenshots"
