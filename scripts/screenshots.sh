@@ -120,5 +120,8 @@ click 385 72            # the Sync tab
 shot settings-sync
 xdotool mousemove 700 500; for _ in $(seq 1 15); do xdotool click 5; done; sleep 1
 shot settings-sync-devices
+click 1165 472 1        # Remove… of the laptop: the confirmation, then Keep it
+shot settings-sync-remove
+xdotool key Escape; sleep 1
 stop_app
 say "done: $(ls "$OUT" | wc -l) screenshots"
