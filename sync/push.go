@@ -10,9 +10,8 @@ import (
 	"connectpoint/data"
 )
 
-// push publishes this device's operations after the last pushed one: at
-// most one new segment per round. Before that it finishes a segment a crash
-// interrupted and puts back own segments that have gone missing between
+// push publishes every operation of this device after the last pushed
+// one. Before that it finishes a segment a crash interrupted and puts back own segments that have gone missing between
 // others (deleted by hand, lost by a cloud drive).
 func (sy *Syncer) push(ctx context.Context, own []segRef) (int, error) {
 	pushed, err := sy.pushedPosition(ctx)
@@ -47,18 +46,30 @@ func (sy *Syncer) push(ctx context.Context, own []segRef) (int, error) {
 	if err := sy.repair(ctx, own, pushed); err != nil {
 		return 0, err
 	}
-	ops, err := sy.store.Ops(ctx, sy.store.Device(), pushed.seq, sy.opt.MaxOps)
-	if err != nil || len(ops) == 0 {
-		return 0, err
+	// Everything not yet published goes out now, in segments of at most
+	// MaxOps: a device that was offline for a week, or a program that was
+	// just set up, must not need a round per segment to catch up.
+	total := 0
+	for {
+		ops, err := sy.store.Ops(ctx, sy.store.Device(), pushed.seq, sy.opt.MaxOps)
+		if err != nil || len(ops) == 0 {
+			return total, err
+		}
+		rng := fmt.Sprintf("%d-%d", ops[0].Seq, ops[len(ops)-1].Seq)
+		if err := sy.store.SetSetting(ctx, setPending, rng); err != nil {
+			return total, err
+		}
+		if pushed, err = sy.putSegment(ctx, pushed, ops); err != nil {
+			return total, err
+		}
+		if err := sy.store.SetSetting(ctx, setPending, ""); err != nil {
+			return total, err
+		}
+		total += len(ops)
+		if len(ops) < sy.opt.MaxOps {
+			return total, nil
+		}
 	}
-	rng := fmt.Sprintf("%d-%d", ops[0].Seq, ops[len(ops)-1].Seq)
-	if err := sy.store.SetSetting(ctx, setPending, rng); err != nil {
-		return 0, err
-	}
-	if _, err := sy.putSegment(ctx, pushed, ops); err != nil {
-		return 0, err
-	}
-	return len(ops), sy.store.SetSetting(ctx, setPending, "")
 }
 
 // putSegment writes ops as the segment after prev and records it as pushed.

@@ -189,3 +189,23 @@ func TestRoundOverS3(t *testing.T) {
 	converge(t, devs[:2])
 	assertNoNames(t, tg)
 }
+
+// A device with more than one segment's worth of operations (a program
+// just set up, a laptop back after a week) publishes them all in one round.
+func TestRoundPushesEveryPendingSegment(t *testing.T) {
+	m := cpsync.NewMemoryTarget()
+	devs := newNetwork(t, m, 2)
+	a, b := devs[0], devs[1]
+	var last string
+	for i := 0; i < 400; i++ {
+		last = a.newCase("Daniel", "Reyes")
+	}
+	res := a.mustRound()
+	if res.Pushed <= 5000 || res.Pending != 0 {
+		t.Fatalf("one round should push more than one 5000-operation segment and leave nothing: %+v", res)
+	}
+	b.mustRound()
+	if _, err := b.sess.Case(ctx, last); err != nil {
+		t.Fatalf("the last case did not arrive in one round: %v", err)
+	}
+}

@@ -20,8 +20,8 @@ import (
 
 // Options tune a Syncer. The zero value is what the application uses.
 type Options struct {
-	// MaxOps is the most operations one pushed segment holds; a round
-	// pushes one segment (default 5000, at most MaxSegmentOps).
+	// MaxOps is the most operations one pushed segment holds (default
+	// 5000, at most MaxSegmentOps); a round pushes as many as it takes.
 	MaxOps int
 	Logger *slog.Logger
 }
