@@ -43,8 +43,26 @@ func TestSetUpDemo(t *testing.T) {
 			late++
 		}
 	}
-	if byWait["bed"] == 0 || byWait["coach"] == 0 || byWait["assessment"] == 0 || status[data.StatusPlaced] < 4 || status[data.StatusClosed] < 2 || late == 0 {
+	if byWait["bed"] == 0 || byWait["coach"] == 0 || byWait["assessment"] == 0 || byWait[data.WaitCoachOnWay] == 0 || status[data.StatusPlaced] < 4 || status[data.StatusClosed] < 2 || late == 0 {
 		t.Errorf("demo lacks a step: waiting %v, status %v, late %d", byWait, status, late)
+	}
+	revoked := 0
+	for _, c := range list {
+		ks, err := coord.Consents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ks) == 0 && c.Status == data.StatusPlaced {
+			t.Errorf("placed case %s has no consent", c.Display)
+		}
+		for _, k := range ks {
+			if k.State(clock.Now()) == data.ConsentRevoked {
+				revoked++
+			}
+		}
+	}
+	if revoked != 1 {
+		t.Errorf("%d revoked consents, want 1 to show what a revocation does", revoked)
 	}
 	coach, _ := s.Login(ctx, "coach", "demo-password")
 	due, err := coach.MyCheckIns(ctx, clock.Now(), 7*24*time.Hour)

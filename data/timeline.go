@@ -50,7 +50,11 @@ func (sess *Session) Timeline(ctx context.Context, caseID string) ([]TimelineEve
 			what += " (expires " + k.ExpiresOn + ")"
 		}
 		add(k.SignedAt, "", what)
-		add(k.RevokedAt, "", "consent revoked")
+		revoked := "consent revoked"
+		if day := k.RevokedDay(); day != "" && day != dayOf(k.RevokedAt).Format(DateLayout) {
+			revoked += " (the person revoked it on " + usDate(day) + ")"
+		}
+		add(k.RevokedAt, users[k.RevokedBy], revoked)
 	}
 	ds, err := sess.Dispatches(ctx, caseID)
 	if err != nil {

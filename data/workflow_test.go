@@ -138,7 +138,7 @@ func TestConsentRevokeAndExpiry(t *testing.T) {
 	if ks[0].State(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) != "expired" {
 		t.Error("not expired after its date")
 	}
-	if err := officer.RevokeConsent(ctx, kid); err != nil {
+	if err := officer.RevokeConsent(ctx, kid, data.Revocation{}); err != nil {
 		t.Fatal(err)
 	}
 	ks, _ = officer.Consents(ctx, id)
