@@ -47,7 +47,7 @@ func (sess *Session) Timeline(ctx context.Context, caseID string) ([]TimelineEve
 	for _, k := range consents {
 		what := "consent signed"
 		if k.ExpiresOn != "" {
-			what += " (expires " + k.ExpiresOn + ")"
+			what += " (expires " + usDate(k.ExpiresOn) + ")"
 		}
 		add(k.SignedAt, "", what)
 		revoked := "consent revoked"

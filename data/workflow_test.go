@@ -96,7 +96,7 @@ func TestTwoHourPath(t *testing.T) {
 	for _, e := range full {
 		lines = append(lines, e.What)
 	}
-	want := []string{"walk-in, intake", "consent signed (expires 2027-05-27)", "called Tom B. — no answer",
+	want := []string{"walk-in, intake", "consent signed (expires 05/27/2027)", "called Tom B. — no answer",
 		"called Ana Pérez — accepted, ETA 20 min", "Ana Pérez arrived", "assessed: ASAM 3.5, wants buprenorphine",
 		"called Gateway Aurora — bed held until", "placed at Gateway Aurora", "check-in: in treatment"}
 	joined := strings.Join(lines, "\n")
