@@ -2,10 +2,42 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
+
+// DemoFolder is where the window keeps its demo program ("Explore with
+// demo data"): a folder of that name inside the data folder, so that the
+// real program's database never holds made-up people and the real program
+// can still be set up beside it.
+const DemoFolder = "demo"
+
+// DemoDir is the demo program's folder in the data folder dir.
+func DemoDir(dir string) string { return filepath.Join(dir, DemoFolder) }
+
+// RemoveDemo deletes the demo program of the data folder dir: the files a
+// store writes, then the folder if nothing else is in it. A missing demo
+// is not an error.
+func RemoveDemo(dir string) error {
+	demo := DemoDir(dir)
+	for _, name := range []string{DBFile, DBFile + "-wal", DBFile + "-shm", DBFile + "-journal"} {
+		if err := os.Remove(filepath.Join(demo, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove the demo program: %w", err)
+		}
+	}
+	if rest, err := os.ReadDir(demo); err != nil || len(rest) > 0 {
+		return nil // gone already, or holding someone else's files: left alone
+	}
+	if err := os.Remove(demo); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the demo folder: %w", err)
+	}
+	return nil
+}
 
 // Demo accounts: every role, all with the password given to SetUpDemo.
 var DemoUsers = []struct {
