@@ -214,7 +214,7 @@ func (c *cli) cmdCaseList(args []string) error {
 	for _, cs := range list {
 		wait := ""
 		if cs.WaitingFor != "" {
-			wait = "waiting for: " + cs.WaitingFor
+			wait = "waiting for: " + cs.WaitingText(time.Local)
 		}
 		fmt.Fprintf(c.stdout, "%6s  %s  %-20s  %-8s  %-7s  %s\n", data.FormatAge(age(cs, now)), cs.Short, cs.Display, cs.Channel, cs.Status, wait)
 	}

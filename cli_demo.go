@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"flag"
 	"fmt"
 
-	"connectpoint/assets"
 	"connectpoint/data"
 	"connectpoint/data/importer"
 )
@@ -24,13 +22,9 @@ func (c *cli) cmdDemo(args []string) error {
 	if len([]rune(pw)) < data.MinPasswordLength {
 		return data.Errorf(data.EINVALID, "password: use at least %d characters", data.MinPasswordLength)
 	}
-	res, err := importer.Read(c.ctx, assets.IllinoisDirectoryName, bytes.NewReader(assets.IllinoisDirectory), importer.SAMHSA2017, importer.Options{})
+	facilities, err := importer.DemoDirectory(c.ctx)
 	if err != nil {
 		return err
-	}
-	facilities := make([]data.Facility, len(res.Facilities))
-	for i, f := range res.Facilities {
-		facilities[i] = f.Facility
 	}
 	s, err := data.Create(c.ctx, c.dataDir, c.opt)
 	if err != nil {

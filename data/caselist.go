@@ -23,7 +23,10 @@ type CaseSummary struct {
 	OpenedAt   time.Time
 	PlacedAt   time.Time
 	ClosedAt   time.Time
-	WaitingFor string // "coach", "assessment", "bed", "" when not waiting
+	WaitingFor string    // one of the Wait... words (waiting.go), "" when not waiting
+	CoachETA   time.Time // WaitCoachOnWay: when the coach said they would arrive
+	HeldUntil  time.Time // WaitPlacement: until when a facility holds a bed
+	Tried      int       // calls to coaches that nobody took
 	Review     bool
 
 	search string // lower-case haystack for the filter
@@ -63,6 +66,11 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 	if err != nil {
 		return nil, err
 	}
+	now := sess.s.clock.Now()
+	activity, err := sess.loadActivity(ctx, now, openCases)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]CaseSummary, 0, len(cases))
 	for _, m := range cases {
 		var c Case
@@ -70,8 +78,8 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 		c.ID = m["id"]
 		s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names[c.Person], Status: c.Status,
 			Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
-			OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt,
-			WaitingFor: waitingFor(&c), Review: m["review"] == "true"}
+			OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: m["review"] == "true"}
+		s.setWaiting(&c, activity[c.ID], now)
 		if !sess.Can(ActPlacementView) {
 			s.Level = ""
 		}
@@ -134,23 +142,6 @@ func DisplayName(first, last, alias string) string {
 		return first + " " + string(unicode.ToUpper(r)) + "."
 	}
 	return first
-}
-
-// waitingFor says what an open case waits for next.
-func waitingFor(c *Case) string {
-	switch {
-	case c.Status != StatusOpen:
-		return ""
-	case c.Eligible == "no":
-		return "referral elsewhere"
-	case c.Coach == "":
-		return "coach"
-	case c.Level == "":
-		return "assessment"
-	case c.Facility == "":
-		return "bed"
-	}
-	return "placement"
 }
 
 // CaseIndex filters a case list as the user types, in memory: names are

@@ -216,6 +216,12 @@ func (sess *Session) SetCaseFields(ctx context.Context, id string, values map[st
 	if err != nil {
 		return err
 	}
+	if strings.TrimSpace(values["facility"]) != "" || values["status"] == StatusPlaced {
+		// A placement is a referral: it tells the facility about the person.
+		if err := sess.mayDisclose(ctx, c.ID, "a placement"); err != nil {
+			return err
+		}
+	}
 	now := sess.s.clock.Now()
 	cf, pf := toFields(c), toFields(p)
 	changedCase, changedPerson := map[string]string{}, map[string]string{}

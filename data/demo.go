@@ -2,10 +2,42 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
+
+// DemoFolder is where the window keeps its demo program ("Explore with
+// demo data"): a folder of that name inside the data folder, so that the
+// real program's database never holds made-up people and the real program
+// can still be set up beside it.
+const DemoFolder = "demo"
+
+// DemoDir is the demo program's folder in the data folder dir.
+func DemoDir(dir string) string { return filepath.Join(dir, DemoFolder) }
+
+// RemoveDemo deletes the demo program of the data folder dir: the files a
+// store writes, then the folder if nothing else is in it. A missing demo
+// is not an error.
+func RemoveDemo(dir string) error {
+	demo := DemoDir(dir)
+	for _, name := range []string{DBFile, DBFile + "-wal", DBFile + "-shm", DBFile + "-journal"} {
+		if err := os.Remove(filepath.Join(demo, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove the demo program: %w", err)
+		}
+	}
+	if rest, err := os.ReadDir(demo); err != nil || len(rest) > 0 {
+		return nil // gone already, or holding someone else's files: left alone
+	}
+	if err := os.Remove(demo); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the demo folder: %w", err)
+	}
+	return nil
+}
 
 // Demo accounts: every role, all with the password given to SetUpDemo.
 var DemoUsers = []struct {
@@ -220,15 +252,37 @@ func (s *Store) demoCases(ctx context.Context, admin, officer, coach *Session, c
 		// Just arrived.
 		{5 * time.Minute, Person{Alias: "J.J.", Gender: "male", ZIP: "60563"},
 			Case{Channel: "ed", Insurance: "none", Substances: []string{"fentanyl"}}, nil},
-		// An hour in, coach on the way.
+		// An hour in, the coach is with him: waiting for the assessment.
 		{64 * time.Minute, Person{First: "Kevin", Last: "Murphy", DOB: "1979-11-30", Gender: "male", ZIP: "60517"},
 			Case{Channel: "family", Insurance: "private", Substances: []string{"prescription opioids"}},
-			[]step{func(id string) error {
-				return s.at(50*time.Minute, func() error {
-					_, err := officer.LogDispatch(ctx, DispatchAttempt{CaseID: id, Coach: marcus, Response: "accepted", ETAMinutes: 25})
-					return err
-				})
-			}}},
+			[]step{
+				func(id string) error {
+					return s.at(50*time.Minute, func() error {
+						_, err := officer.LogDispatch(ctx, DispatchAttempt{CaseID: id, Coach: marcus, Response: "accepted", ETAMinutes: 25})
+						return err
+					})
+				},
+				func(id string) error {
+					return s.at(27*time.Minute, func() error {
+						_, err := officer.LogDispatch(ctx, DispatchAttempt{CaseID: id, Coach: marcus, Response: "arrived"})
+						return err
+					})
+				},
+			}},
+		// Half an hour in, a coach on the way.
+		{34 * time.Minute, Person{First: "Chris", Last: "Novak", DOB: "1996-05-09", Gender: "male", ZIP: "60565", Phone: "(630) 555-0138"},
+			Case{Channel: "walk-in", Insurance: "medicaid", Substances: []string{"fentanyl"}, HousingNeed: true},
+			[]step{
+				func(id string) error {
+					return s.at(32*time.Minute, func() error { return consent(id, "Chris Novak") })
+				},
+				func(id string) error {
+					return s.at(12*time.Minute, func() error {
+						_, err := officer.LogDispatch(ctx, DispatchAttempt{CaseID: id, Coach: tom, Response: "accepted", ETAMinutes: 20})
+						return err
+					})
+				},
+			}},
 	}
 	for _, dc := range cases {
 		dc := dc
@@ -262,6 +316,7 @@ func (s *Store) demoCases(ctx context.Context, admin, officer, coach *Session, c
 		{95, "Nicole", "Turner", 70, []int{1, 3, 7, 14, 30, 60, 90}},
 		{200, "Jose", "Hernandez", 110, []int{1, 3, 7, 14, 30, 60}},
 	}
+	placedIDs := make([]string, len(placed))
 	for i, pc := range placed {
 		opened := time.Duration(pc.days)*24*time.Hour + time.Duration(pc.minutes)*time.Minute
 		var id string
@@ -272,12 +327,16 @@ func (s *Store) demoCases(ctx context.Context, admin, officer, coach *Session, c
 			if err != nil {
 				return err
 			}
+			if err := consent(id, pc.first+" "+pc.last); err != nil {
+				return err
+			}
 			_, err = officer.LogDispatch(ctx, DispatchAttempt{CaseID: id, Coach: ana, Response: "accepted", ETAMinutes: 15})
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("demo placed case: %w", err)
 		}
+		placedIDs[i] = id
 		err = s.at(opened-time.Duration(pc.minutes/2)*time.Minute, func() error {
 			return coach.Assess(ctx, id, Assessment{Level: []string{"3.5", "WM", "3.7", "2.1", "3.5"}[i], MOUD: "buprenorphine"})
 		})
@@ -303,6 +362,11 @@ func (s *Store) demoCases(ctx context.Context, admin, officer, coach *Session, c
 			}
 		}
 	}
+	// Brandon revoked his consent on the phone three days ago: nothing more
+	// may be shared about him, and he is not followed up.
+	if err := s.demoRevoke(ctx, coach, placedIDs[2], 3*24*time.Hour, "Told Ana on the phone he does not want the program to call him or his facility again."); err != nil {
+		return err
+	}
 	// A person who changed their mind, and one sent to the emergency room.
 	err := s.at(3*24*time.Hour, func() error {
 		id, err := officer.CreateCase(ctx, NewCase{Person: Person{First: "Ryan", Last: "Cole", Gender: "male"}, Case: Case{Channel: "walk-in", Insurance: "none"}})
@@ -320,5 +384,22 @@ func (s *Store) demoCases(ctx context.Context, admin, officer, coach *Session, c
 			return err
 		}
 		return admin.SetCaseFields(ctx, id, map[string]string{"status": StatusClosed, "closed_at": FormatTime(s.clock.Now().Add(10 * time.Minute)), "close_reason": "sent to the emergency department"})
+	})
+}
+
+// demoRevoke records, ago in the past, that the person revoked the
+// consents of case id.
+func (s *Store) demoRevoke(ctx context.Context, sess *Session, id string, ago time.Duration, note string) error {
+	ks, err := sess.Consents(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.at(ago, func() error {
+		for _, k := range ks {
+			if err := sess.RevokeConsent(ctx, k.ID, Revocation{Note: note}); err != nil {
+				return fmt.Errorf("demo revocation: %w", err)
+			}
+		}
+		return nil
 	})
 }

@@ -1,6 +1,9 @@
 package data_test
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -43,8 +46,26 @@ func TestSetUpDemo(t *testing.T) {
 			late++
 		}
 	}
-	if byWait["bed"] == 0 || byWait["coach"] == 0 || byWait["assessment"] == 0 || status[data.StatusPlaced] < 4 || status[data.StatusClosed] < 2 || late == 0 {
+	if byWait["bed"] == 0 || byWait["coach"] == 0 || byWait["assessment"] == 0 || byWait[data.WaitCoachOnWay] == 0 || status[data.StatusPlaced] < 4 || status[data.StatusClosed] < 2 || late == 0 {
 		t.Errorf("demo lacks a step: waiting %v, status %v, late %d", byWait, status, late)
+	}
+	revoked := 0
+	for _, c := range list {
+		ks, err := coord.Consents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ks) == 0 && c.Status == data.StatusPlaced {
+			t.Errorf("placed case %s has no consent", c.Display)
+		}
+		for _, k := range ks {
+			if k.State(clock.Now()) == data.ConsentRevoked {
+				revoked++
+			}
+		}
+	}
+	if revoked != 1 {
+		t.Errorf("%d revoked consents, want 1 to show what a revocation does", revoked)
 	}
 	coach, _ := s.Login(ctx, "coach", "demo-password")
 	due, err := coach.MyCheckIns(ctx, clock.Now(), 7*24*time.Hour)
@@ -78,5 +99,58 @@ func TestSetUpDemo(t *testing.T) {
 	all, _ := coord.Coaches(ctx)
 	if len(on) == 0 || len(on) == len(all) {
 		t.Errorf("%d of %d coaches on call; want some on and some off", len(on), len(all))
+	}
+}
+
+// TestDemoFolder: the window's demo lives in a folder inside the data
+// folder, which does not stop the real program from being set up there,
+// and goes away whole.
+func TestDemoFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ConnectPoint")
+	clock := &data.FixedClock{T: time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)}
+	demo, err := data.Create(ctx, data.DemoDir(dir), opts(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	beds := []data.Facility{{Name: "Serenity House", Street: "891 S Rohlwing Rd", City: "Naperville", State: "IL", ZIP: "60540", Services: []string{"HH", "RES", "SS"}}}
+	if err := demo.SetUpDemo(ctx, "demo-password", beds); err != nil {
+		t.Fatal(err)
+	}
+	if data.Exists(dir) {
+		t.Fatal("the demo made a program in the real data folder")
+	}
+	if _, err := data.Open(ctx, dir, opts(clock)); data.ErrorCode(err) != data.ENOTFOUND {
+		t.Errorf("opening a data folder that holds only the demo: %v, want ENOTFOUND", err)
+	}
+	real, err := data.Create(ctx, dir, opts(clock))
+	if err != nil {
+		t.Fatalf("the demo folder stops the real setup: %v", err)
+	}
+	real.Close()
+	demo.Close()
+	if err := data.RemoveDemo(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(data.DemoDir(dir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the demo folder is still there: %v", err)
+	}
+	if !data.Exists(dir) {
+		t.Error("removing the demo removed the real program")
+	}
+	if err := data.RemoveDemo(dir); err != nil {
+		t.Errorf("removing a demo that is gone: %v", err)
+	}
+	// Someone else's file in the demo folder is left alone, and so is the folder.
+	if err := os.MkdirAll(data.DemoDir(dir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data.DemoDir(dir), "notes.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := data.RemoveDemo(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(data.DemoDir(dir), "notes.txt")); err != nil {
+		t.Errorf("a file ConnectPoint did not write was removed: %v", err)
 	}
 }

@@ -171,12 +171,28 @@ func (sess *Session) MyCheckIns(ctx context.Context, now time.Time, horizon time
 	if err != nil {
 		return nil, err
 	}
+	// A person whose consent was revoked or has expired is not followed up
+	// (the reports leave them out from then on too).
+	consents := map[string][]Consent{}
+	ke, _ := Entity(EntConsent)
+	ks, err := loadFields(ctx, sess.s.db, nil, ke, "case_id IN (SELECT id FROM cases WHERE status = ? AND deleted = 0)", StatusPlaced)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ks {
+		var k Consent
+		fromFields(m, &k)
+		consents[k.CaseID] = append(consents[k.CaseID], k)
+	}
 	limit := dayOf(now.Add(horizon))
 	var out []DueCheckIn
 	for _, m := range cases {
 		var c Case
 		fromFields(m, &c)
 		c.ID = m["id"]
+		if ConsentBars(consents[c.ID], now) != nil {
+			continue
+		}
 		var lastOverdue *DueCheckIn
 		for _, dc := range Schedule(&c, done[c.ID], now) {
 			dc.Display = names[c.Person]

@@ -160,7 +160,13 @@ func (sess *Session) CaseLine(ctx context.Context, id string) (*CaseSummary, err
 	}
 	s := &CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: DisplayName(p.First, p.Last, p.Alias),
 		Status: c.Status, Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
-		OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, WaitingFor: waitingFor(c), Review: c.Review}
+		OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: c.Review}
+	now := sess.s.clock.Now()
+	activity, err := sess.loadActivity(ctx, now, "case_id = ?", c.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.setWaiting(c, activity[c.ID], now)
 	if !sess.Can(ActPlacementView) {
 		s.Level = ""
 	}

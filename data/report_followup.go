@@ -225,7 +225,7 @@ func reportCheckIns(ctx context.Context, q queryer, placed map[string]*reportCas
 // Cases without any consent on record are followed up as usual (consent may
 // be on paper).
 func followUpEnds(ctx context.Context, q queryer, p *period, placed map[string]*reportCase) (map[string]time.Time, error) {
-	rows, err := q.QueryContext(ctx, `SELECT case_id, COALESCE(status, ''), COALESCE(revoked_at, ''), COALESCE(expires_on, '')
+	rows, err := q.QueryContext(ctx, `SELECT case_id, COALESCE(status, ''), COALESCE(revoked_at, ''), COALESCE(revoked_on, ''), COALESCE(expires_on, '')
 		FROM consents WHERE deleted = 0`)
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("read consents for a report: %w", err))
@@ -236,7 +236,7 @@ func followUpEnds(ctx context.Context, q queryer, p *period, placed map[string]*
 	for rows.Next() {
 		var co Consent
 		var revoked string
-		if err := rows.Scan(&co.CaseID, &co.Status, &revoked, &co.ExpiresOn); err != nil {
+		if err := rows.Scan(&co.CaseID, &co.Status, &revoked, &co.RevokedOn, &co.ExpiresOn); err != nil {
 			return nil, err
 		}
 		if placed[co.CaseID] == nil {
@@ -248,9 +248,9 @@ func followUpEnds(ctx context.Context, q queryer, p *period, placed map[string]*
 		case ConsentGranted:
 			inForce[co.CaseID] = true
 			continue
-		case ConsentRevoked:
-			end = dayOf(co.RevokedAt)
-			if co.RevokedAt.IsZero() {
+		case ConsentRevoked: // the day the person revoked, else the day it was recorded
+			end, _ = time.Parse(DateLayout, co.revokedDay())
+			if end.IsZero() {
 				end = p.today
 			}
 		default: // expired: the last day it was in force

@@ -151,7 +151,7 @@ func october(t *testing.T) *reportProgram {
 		t.Fatal(err)
 	}
 	p.clock.Set(at("2026-09-30 16:00"))
-	if err := p.coord.RevokeConsent(ctx, cid); err != nil {
+	if err := p.coord.RevokeConsent(ctx, cid, data.Revocation{}); err != nil {
 		t.Fatal(err)
 	}
 	p.clock.Set(at("2026-11-27 19:02"))

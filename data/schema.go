@@ -134,8 +134,8 @@ var entities = []*EntityDef{
 	{Name: EntShift, Table: "shifts", Fields: reg("coach", "starts_at", "ends_at")},
 	{Name: EntConsent, Table: "consents", Fields: cat(
 		reg("case_id", "discloser", "recipient", "purpose", "information",
-			"expires_on", "expiry_event", "signed_at", "revoked_at"),
-		sealed("signed_by"),
+			"expires_on", "expiry_event", "signed_at", "revoked_at", "revoked_on", "revoked_by"),
+		sealed("signed_by", "revoke_note"),
 		[]FieldDef{{Name: "status", Wins: ConsentRevoked}},
 	)},
 	{Name: EntFacility, Table: "facilities", Fields: cat(

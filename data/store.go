@@ -91,7 +91,7 @@ func Create(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if Exists(dir) {
 		return nil, Errorf(ECONFLICT, "%s already holds a ConnectPoint program", dir)
 	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+	if holdsOtherFiles(dir) {
 		return nil, Errorf(EINVALID, "%s is not empty and is not a ConnectPoint data folder: choose an empty folder", dir)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -100,11 +100,26 @@ func Create(ctx context.Context, dir string, opt Options) (*Store, error) {
 	return open(ctx, dir, opt, true)
 }
 
+// holdsOtherFiles reports whether dir holds anything but the window's demo
+// program (DemoFolder), which may sit in a data folder before a program is
+// set up there.
+func holdsOtherFiles(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !(e.IsDir() && e.Name() == DemoFolder) {
+			return true
+		}
+	}
+	return false
+}
+
 // Open opens the store in dir, applying any migrations it lacks.
 func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if !Exists(dir) {
-		entries, err := os.ReadDir(dir)
-		if err == nil && len(entries) > 0 {
+		if holdsOtherFiles(dir) {
 			return nil, Errorf(EINVALID, "%s is not a ConnectPoint data folder (it has no %s)", dir, DBFile)
 		}
 		return nil, Errorf(ENOTFOUND, "no ConnectPoint program is set up in %s: run \"connectpoint init\" or open the app", dir)

@@ -47,10 +47,14 @@ func (sess *Session) Timeline(ctx context.Context, caseID string) ([]TimelineEve
 	for _, k := range consents {
 		what := "consent signed"
 		if k.ExpiresOn != "" {
-			what += " (expires " + k.ExpiresOn + ")"
+			what += " (expires " + usDate(k.ExpiresOn) + ")"
 		}
 		add(k.SignedAt, "", what)
-		add(k.RevokedAt, "", "consent revoked")
+		revoked := "consent revoked"
+		if day := k.RevokedDay(); day != "" && day != dayOf(k.RevokedAt).Format(DateLayout) {
+			revoked += " (the person revoked it on " + usDate(day) + ")"
+		}
+		add(k.RevokedAt, users[k.RevokedBy], revoked)
 	}
 	ds, err := sess.Dispatches(ctx, caseID)
 	if err != nil {

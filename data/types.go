@@ -309,8 +309,13 @@ type Consent struct {
 	ExpiryEvent string    `cp:"expiry_event"`
 	SignedBy    string    `cp:"signed_by"` // sealed
 	SignedAt    time.Time `cp:"signed_at"`
-	Status      string    `cp:"status"` // granted or revoked
-	RevokedAt   time.Time `cp:"revoked_at"`
+	Status      string    `cp:"status"`      // granted or revoked
+	RevokedAt   time.Time `cp:"revoked_at"`  // when the revocation was recorded
+	RevokedOn   string    `cp:"revoked_on"`  // YYYY-MM-DD: the day the person revoked, as they said
+	RevokedBy   string    `cp:"revoked_by"`  // the user who recorded it
+	RevokeNote  string    `cp:"revoke_note"` // sealed: how the person revoked, in their words
+
+	RevokerName string // RevokedBy's name, filled by Consents (not stored)
 }
 
 // Consent statuses.

@@ -19,6 +19,11 @@ func (sess *Session) LogDispatch(ctx context.Context, d DispatchAttempt) (string
 	if err != nil {
 		return "", err
 	}
+	if d.Response != "arrived" {
+		if err := sess.mayDisclose(ctx, c.ID, "a call to a coach"); err != nil {
+			return "", err
+		}
+	}
 	now := sess.s.clock.Now()
 	d.ID, d.Author = NewID(), sess.User.ID
 	if d.ContactedAt.IsZero() {
@@ -108,6 +113,9 @@ func (sess *Session) Assess(ctx context.Context, caseID string, a Assessment) er
 func (sess *Session) LogFacilityCall(ctx context.Context, fc FacilityCall) (string, error) {
 	c, _, err := sess.caseAccess(ctx, ActPlace, fc.CaseID)
 	if err != nil {
+		return "", err
+	}
+	if err := sess.mayDisclose(ctx, c.ID, "a call to a facility"); err != nil {
 		return "", err
 	}
 	fc.ID, fc.Author = NewID(), sess.User.ID

@@ -96,7 +96,7 @@ func TestTwoHourPath(t *testing.T) {
 	for _, e := range full {
 		lines = append(lines, e.What)
 	}
-	want := []string{"walk-in, intake", "consent signed (expires 2027-05-27)", "called Tom B. — no answer",
+	want := []string{"walk-in, intake", "consent signed (expires 05/27/2027)", "called Tom B. — no answer",
 		"called Ana Pérez — accepted, ETA 20 min", "Ana Pérez arrived", "assessed: ASAM 3.5, wants buprenorphine",
 		"called Gateway Aurora — bed held until", "placed at Gateway Aurora", "check-in: in treatment"}
 	joined := strings.Join(lines, "\n")
@@ -138,7 +138,7 @@ func TestConsentRevokeAndExpiry(t *testing.T) {
 	if ks[0].State(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) != "expired" {
 		t.Error("not expired after its date")
 	}
-	if err := officer.RevokeConsent(ctx, kid); err != nil {
+	if err := officer.RevokeConsent(ctx, kid, data.Revocation{}); err != nil {
 		t.Fatal(err)
 	}
 	ks, _ = officer.Consents(ctx, id)

@@ -2,12 +2,10 @@ package gui
 
 import (
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -46,6 +44,8 @@ type caseScreen struct {
 	noteHint                  *widget.Label
 	addNote                   *widget.Button
 	notice, problem           *widget.Label
+	barred                    *widget.Label // nothing more may be shared: the consent ended
+	revoke                    *revokeForm   // the revocation being confirmed, if any
 
 	nextAction func()
 }
@@ -55,7 +55,7 @@ func newCaseScreen(a *App, sess *data.Session, id string) *caseScreen {
 		clock: widget.NewLabel(""), flag: widget.NewLabel(""), title: widget.NewLabel(""), facts: widget.NewLabel(""),
 		timeline: container.NewVBox(), nextTitle: subheading(""), nextFacts: sentence(""), nextNote: sentence(""),
 		coach: container.NewVBox(), person: container.NewVBox(), consent: container.NewVBox(),
-		note: a.newEntry(), noteHint: sentence(""), notice: sentence(""), problem: problem()}
+		note: a.newEntry(), noteHint: sentence(""), notice: sentence(""), problem: problem(), barred: sentence("")}
 	s.clock.SizeName = theme.SizeNameHeadingText
 	s.clock.TextStyle.Bold = true
 	s.flag.TextStyle.Bold = true
@@ -65,6 +65,9 @@ func newCaseScreen(a *App, sess *data.Session, id string) *caseScreen {
 	s.facts.SizeName = theme.SizeNameSubHeadingText
 	s.notice.Importance = widget.WarningImportance
 	s.notice.Hide()
+	s.barred.Importance = widget.DangerImportance
+	s.barred.TextStyle.Bold = true
+	s.barred.Hide()
 	s.nextNote.Hide()
 
 	s.next = primary("", theme.NavigateNextIcon(), func() {
@@ -89,7 +92,7 @@ func newCaseScreen(a *App, sess *data.Session, id string) *caseScreen {
 
 	header := container.NewVBox(
 		container.NewHBox(back, s.clock, s.flag, s.title, s.facts),
-		s.notice, s.problem, widget.NewSeparator())
+		s.barred, s.notice, s.problem, widget.NewSeparator())
 	left := container.NewBorder(subheading(lang.L("What happened")), nil, nil, nil,
 		container.NewVScroll(s.timeline))
 	nextBox := container.NewVBox(s.nextTitle, s.nextFacts, container.NewHBox(s.next), s.nextNote)
@@ -145,6 +148,7 @@ func (s *caseScreen) onShow() {
 	s.showCoach()
 	s.showPerson()
 	s.showConsent()
+	s.showBarred()
 	s.onTick()
 	s.view.Refresh()
 }
@@ -244,51 +248,53 @@ func (s *caseScreen) nextStep() (title, facts, button, note string, action func(
 			return title, lang.L("placed {{.When}}", map[string]string{"When": timeText(c.PlacedAt, now)}), "", "", nil
 		}
 		facts = s.placedFacts()
+		if bar := data.ConsentBars(s.consents, now); bar != nil {
+			return title, facts, "", endedText(bar) + " " + lang.L("The person is not followed up any more."), nil
+		}
 		if sess.Can(data.ActCheckIn) && s.mine() {
 			return title, facts, lang.L("Record check-in"), "", func() { a.openCheckIn(s.id, nil) }
 		}
 		return title, facts, "", "", nil
-	case c.Eligible == "no":
+	}
+	coachName := s.coaches[c.Coach].Name
+	switch s.line.WaitingFor {
+	case data.WaitConsent:
+		if bar := data.ConsentBars(s.consents, now); bar != nil {
+			return s.consentEndedStep(bar)
+		}
+	case data.WaitReferral:
 		facts, note = strings.Join(s.screenedOut(), " · "), eligibilityAdvice(c.MedicalEmergency, c.Warrant, c.DVCharge, c.Danger)
 		if sess.Can(data.ActCaseEdit) {
 			return lang.L("Not eligible: refer elsewhere"), facts, lang.L("Referred elsewhere: close the case"), note, s.onCloseReferred
 		}
 		return lang.L("Not eligible: refer elsewhere"), facts, "", note, nil
-	case c.Coach == "":
-		tried := 0
-		for _, d := range s.dispatches {
-			if d.Response == "no_answer" || d.Response == "declined" {
-				tried++
-			}
-		}
+	case data.WaitCoach:
 		facts = lang.L("no coach called yet")
-		if tried > 0 {
-			facts = lang.LocalizePlural("{{.Count}} coaches tried", tried, map[string]int{"Count": tried})
+		if n := s.line.Tried; n > 0 {
+			facts = lang.LocalizePlural("{{.Count}} coaches tried", n, map[string]int{"Count": n})
 		}
 		if sess.Can(data.ActDispatch) {
 			return lang.L("Next: a coach"), facts, lang.L("Contact next coach"), "", func() { a.openDispatch(s.id) }
 		}
 		return lang.L("Next: a coach"), facts, "", "", nil
-	}
-	coachName := s.coaches[c.Coach].Name
-	if last := s.lastCall(c.Coach); last != nil && last.Response == "accepted" {
+	case data.WaitCoachOnWay:
 		title = lang.L("{{.Name}} is on the way", map[string]string{"Name": coachName})
-		facts = lang.L("accepted {{.When}}", map[string]string{"When": timeText(last.ContactedAt, now)})
-		if last.ETAMinutes > 0 {
-			facts = joinDot(facts, lang.L("expected {{.When}}", map[string]string{"When": timeText(last.ContactedAt.Add(time.Duration(last.ETAMinutes)*time.Minute), now)}))
+		if last := s.lastCall(c.Coach); last != nil {
+			facts = lang.L("accepted {{.When}}", map[string]string{"When": timeText(last.ContactedAt, now)})
+		}
+		if eta := s.line.CoachETA; !eta.IsZero() {
+			facts = joinDot(facts, lang.L("expected {{.When}}", map[string]string{"When": timeText(eta, now)}))
 		}
 		if sess.Can(data.ActDispatch) {
 			return title, facts, lang.L("Coach arrived"), "", s.onArrived
 		}
 		return title, facts, "", "", nil
-	}
-	switch s.line.WaitingFor {
-	case "assessment":
+	case data.WaitAssessment:
 		if sess.Can(data.ActAssess) && s.mine() {
 			return lang.L("Next: assessment"), lang.L("with {{.Name}}", map[string]string{"Name": coachName}), lang.L("Assess"), "", func() { a.openAssess(s.id) }
 		}
 		return lang.L("Waiting for the coach's assessment"), coachName, "", "", nil
-	case "bed":
+	case data.WaitBed:
 		var also []string
 		if c.Pregnant {
 			also = append(also, lang.L("pregnant"))
@@ -301,11 +307,17 @@ func (s *caseScreen) nextStep() (title, facts, button, note string, action func(
 			return lang.L("Next: find a bed"), facts, lang.L("Find a bed"), "", s.onFindBed
 		}
 		return lang.L("Waiting for a bed"), lang.L("{{.Name}} is finding one", map[string]string{"Name": coachName}), "", "", nil
-	case "placement":
-		if sess.Can(data.ActPlace) && s.mine() {
-			return lang.L("Next: placement"), "", lang.L("Confirm placement"), "", func() { a.placeCase(s.id, c.Facility) }
+	case data.WaitPlacement:
+		if !s.line.HeldUntil.IsZero() {
+			facts = lang.L("a bed is held until {{.When}}", map[string]string{"When": timeText(s.line.HeldUntil, now)})
 		}
-		return lang.L("Waiting for placement"), "", "", "", nil
+		if sess.Can(data.ActPlace) && s.mine() {
+			if c.Facility != "" {
+				return lang.L("Next: placement"), facts, lang.L("Confirm placement"), "", func() { a.placeCase(s.id, c.Facility) }
+			}
+			return lang.L("Next: placement"), facts, lang.L("Find a bed"), lang.L("Choose “Place here” at the facility that holds the bed."), s.onFindBed
+		}
+		return lang.L("Waiting for placement"), facts, "", "", nil
 	}
 	return "", "", "", "", nil
 }
@@ -433,71 +445,6 @@ func (s *caseScreen) showPerson() {
 	if c.Needs != "" {
 		s.person.Add(sentence(lang.L("Needs: {{.Text}}", map[string]string{"Text": c.Needs})))
 	}
-}
-
-// showConsent says whether consent to share is on file, and offers to
-// record it when it is not.
-func (s *caseScreen) showConsent() {
-	s.consent.RemoveAll()
-	now := s.app.now()
-	for _, k := range s.consents {
-		if k.State(now) == data.ConsentGranted {
-			until := dateText(k.ExpiresOn)
-			if k.ExpiresOn == "" {
-				until = k.ExpiryEvent
-			}
-			s.consent.Add(sentence(lang.L("Consent on file, signed {{.When}}, until {{.Until}}.",
-				map[string]string{"When": timeText(k.SignedAt, now), "Until": until})))
-			return
-		}
-	}
-	l := sentence(lang.L("No consent on file: nothing may be shared with treatment providers until the person signs."))
-	l.Importance = widget.WarningImportance
-	s.consent.Add(l)
-	if s.sess.Can(data.ActConsent) {
-		s.consent.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("Record consent"), theme.DocumentCreateIcon(), s.onRecordConsent)))
-	}
-}
-
-// onRecordConsent asks for the consent in a dialog, with the program's
-// wording filled in.
-func (s *caseScreen) onRecordConsent() {
-	a := s.app
-	var d *dialog.CustomDialog
-	keys := &formKeys{}
-	agency := ""
-	if ag, err := s.sess.Agency(a.ctx()); err == nil {
-		agency = ag.Name
-	}
-	f := newConsentForm(a, keys, agency, a.now())
-	p := &s.rec.Person
-	f.setSigner(strings.TrimSpace(p.First + " " + p.Last))
-	f.person = func() (string, string) { return strings.TrimSpace(p.First + " " + p.Last), p.DOB }
-	f.details.Show()
-	f.edit.Hide()
-	prob := problem()
-	save := func() {
-		if !f.signed.Checked {
-			say(prob, lang.L("Tick that the person signed, once they have."))
-			return
-		}
-		c, ok := f.consent(s.id, a.now())
-		if !ok {
-			return
-		}
-		if _, err := s.sess.AddConsent(a.ctx(), c); err != nil {
-			say(prob, a.errorText(err))
-			return
-		}
-		d.Hide()
-		s.onShow()
-	}
-	keys.submit, keys.cancel = save, func() { d.Hide() }
-	saveBtn := primary(lang.L("Save consent"), theme.ConfirmIcon(), save)
-	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
-	body := container.NewVBox(f.view, prob, container.NewHBox(layout.NewSpacer(), cancel, saveBtn))
-	d = dialog.NewCustomWithoutButtons(lang.L("Consent to share (42 CFR Part 2)"), column(760, body), a.win)
-	d.Show()
 }
 
 // phoneRow is a phone number to dial: large, with a copy button.

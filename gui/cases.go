@@ -195,7 +195,7 @@ func (r *caseRow) set(c *data.CaseSummary, now time.Time, limits clockLimits) {
 	r.channel.SetText(channelName(c.Channel))
 	r.status.SetText(statusName(c.Status))
 	if c.WaitingFor != "" {
-		r.waiting.SetText(lang.L("waiting for: {{.What}}", map[string]string{"What": waitingName(c.WaitingFor)}))
+		r.waiting.SetText(lang.L("waiting for: {{.What}}", map[string]string{"What": waitingText(c)}))
 	} else {
 		r.waiting.SetText("")
 	}
@@ -230,18 +230,33 @@ func statusName(st string) string {
 	return st
 }
 
-func waitingName(w string) string {
-	switch w {
-	case "coach":
+// waitingText says what an open case waits for, with what is known about
+// it: "coach arriving (ETA 14:20)", "a coach (2 tried)".
+func waitingText(c *data.CaseSummary) string {
+	switch c.WaitingFor {
+	case data.WaitCoach:
+		if c.Tried > 0 {
+			return lang.L("a coach ({{.Count}} tried)", map[string]int{"Count": c.Tried})
+		}
 		return lang.L("a coach")
-	case "assessment":
+	case data.WaitCoachOnWay:
+		if !c.CoachETA.IsZero() {
+			return lang.L("coach arriving (ETA {{.Time}})", map[string]string{"Time": c.CoachETA.Local().Format("15:04")})
+		}
+		return lang.L("coach arriving")
+	case data.WaitAssessment:
 		return lang.L("assessment")
-	case "bed":
+	case data.WaitBed:
 		return lang.L("a bed")
-	case "placement":
+	case data.WaitPlacement:
+		if !c.HeldUntil.IsZero() {
+			return lang.L("placement (bed held until {{.Time}})", map[string]string{"Time": c.HeldUntil.Local().Format("15:04")})
+		}
 		return lang.L("placement")
-	case "referral elsewhere":
+	case data.WaitReferral:
 		return lang.L("referral elsewhere")
+	case data.WaitConsent:
+		return lang.L("a new consent (the last one ended)")
 	}
-	return w
+	return c.WaitingFor
 }

@@ -210,8 +210,8 @@ func TestWalkInToFirstCheckIn(t *testing.T) {
 	if cs.title.Text != "Daniel R." || !strings.Contains(cs.facts.Text, "40 years") || !strings.Contains(cs.facts.Text, "no insurance") {
 		t.Errorf("case header %q %q", cs.title.Text, cs.facts.Text)
 	}
-	if cs.next.Text != "Contact next coach" || !shows(a, "Consent on file") {
-		t.Fatalf("case next step %q; consent shown: %v", cs.next.Text, shows(a, "Consent on file"))
+	if cs.next.Text != "Contact next coach" || !shows(a, "Active: signed") {
+		t.Fatalf("case next step %q; consent shown: %v", cs.next.Text, shows(a, "Active: signed"))
 	}
 
 	// Coach dispatch: Tom first (on call, a man, like Daniel); no answer;

@@ -64,6 +64,8 @@ type App struct {
 
 	reminders *reminders // check-ins due, for the logged-in user (reminders.go)
 
+	demo *demoProgram // the demo program, while the window is on it (demo.go)
+
 	syncStarter SyncStarter // from main; nil when the build has no sync
 	sync        SyncHandle  // the running sync of this session (syncstatus.go)
 	syncView    *syncStatus
@@ -173,6 +175,9 @@ func (a *App) close() {
 		a.stopReminders()
 		a.stopSync()
 		close(a.stop)
+		if a.demo != nil {
+			a.closeDemo()
+		}
 		if a.store != nil {
 			if err := a.store.Close(); err != nil {
 				a.log.Error("close store", "err", err)

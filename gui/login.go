@@ -40,14 +40,20 @@ func newLoginScreen(a *App, locked *data.User) *loginScreen {
 
 	objs := []fyne.CanvasObject{logo(), heading(title)}
 	if locked == nil {
-		objs = append(objs,
-			sentence(lang.L("ConnectPoint keeps confidential records. Log in with your own user name.")),
-			newField(lang.L("User name"), s.username).box)
+		if a.inDemo() {
+			objs = append(objs, a.demoLogins(s))
+		} else {
+			objs = append(objs, sentence(lang.L("ConnectPoint keeps confidential records. Log in with your own user name.")))
+		}
+		objs = append(objs, newField(lang.L("User name"), s.username).box)
 	} else {
 		who := widget.NewLabel(lang.L("{{.Name}} ({{.User}}) is logged in. The window locked because it was not used, or someone locked it.",
 			map[string]string{"Name": displayName(locked), "User": locked.Username}))
 		who.Wrapping = fyne.TextWrapWord
 		objs = append(objs, who)
+		if a.inDemo() {
+			objs = append(objs, a.demoPassword())
+		}
 	}
 	objs = append(objs, newField(lang.L("Password"), s.password).box, s.problem)
 	buttons := container.NewHBox(layout.NewSpacer(), s.submit)

@@ -120,24 +120,29 @@ func (a *App) printConsent(c data.Consent, person, dob, caseID string) (string, 
 	if err != nil {
 		return "", err
 	}
+	if err := a.sess.RecordPrint(a.ctx(), caseID, "consent form"); err != nil {
+		return "", err
+	}
+	return a.openPrintout("consent-form", b)
+}
+
+// openPrintout writes a PDF into a private print folder and opens it in
+// the PDF viewer, returning its path. name says what it is, never whom.
+func (a *App) openPrintout(name string, pdf []byte) (string, error) {
 	dir, err := printDir()
 	if err != nil {
 		return "", fmt.Errorf("make print folder: %w", err)
 	}
-	// The name of the file says what it is, never whom.
-	path := filepath.Join(dir, "consent-form-"+a.now().Local().Format("2006-01-02-1504")+".pdf")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return "", fmt.Errorf("write consent form: %w", err)
-	}
-	if err := a.sess.RecordPrint(a.ctx(), caseID, "consent form"); err != nil {
-		return "", err
+	path := filepath.Join(dir, name+"-"+a.now().Local().Format("2006-01-02-1504")+".pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", name, err)
 	}
 	u, err := url.Parse(storage.NewFileURI(path).String())
 	if err == nil {
 		err = a.fa.OpenURL(u)
 	}
 	if err != nil {
-		a.log.Error("open consent form", "err", err)
+		a.log.Error("open printout", "what", name, "err", err)
 	}
 	return path, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"connectpoint/data"
@@ -26,18 +27,26 @@ type setupScreen struct {
 
 	problem *widget.Label // what went wrong that is not one field's fault
 	submit  *widget.Button
+
+	start, explore *widget.Button
+	demoProblem    *widget.Label // why the demo could not be set up
 }
 
 func newSetupScreen(a *App) *setupScreen {
-	s := &setupScreen{app: a}
-	start := widget.NewButton(lang.L("Set up a new program"), s.onStart)
-	start.Importance = widget.HighImportance
+	s := &setupScreen{app: a, demoProblem: problem()}
+	s.start = widget.NewButton(lang.L("Set up a new program"), s.onStart)
+	s.start.Importance = widget.HighImportance
+	s.explore = widget.NewButtonWithIcon(lang.L("Explore with demo data"), theme.SearchIcon(), s.onExplore)
 	s.welcome = card(520,
 		logo(),
 		heading(lang.L("Welcome to ConnectPoint")),
 		sentence(lang.L("No program is set up on this computer yet. Setting one up takes two minutes: the name of your agency and the first administrator, who then adds everyone else.")),
 		layout.NewSpacer(),
-		start,
+		s.start,
+		widget.NewSeparator(),
+		sentence(lang.L("Not ready yet? Try ConnectPoint first on a made-up program around Naperville, Illinois: people waiting at every step, coaches on call, the Illinois treatment directory. It is kept apart from your real data, starts fresh each time, and is deleted when you leave it.")),
+		s.explore,
+		s.demoProblem,
 	)
 
 	s.agency = newField(lang.L("Agency name"), a.newEntry())
@@ -84,6 +93,25 @@ func (s *setupScreen) showPart(obj fyne.CanvasObject) {
 func (s *setupScreen) onStart() {
 	s.showPart(s.form)
 	s.app.win.Canvas().Focus(s.agency.entry)
+}
+
+// onExplore sets up the demo program and opens its login.
+func (s *setupScreen) onExplore() {
+	if s.explore.Disabled() {
+		return
+	}
+	say(s.demoProblem, "")
+	s.start.Disable()
+	s.explore.Disable()
+	s.explore.SetText(lang.L("Setting up the demo…"))
+	s.app.startDemo(func(err error) {
+		s.start.Enable()
+		s.explore.Enable()
+		s.explore.SetText(lang.L("Explore with demo data"))
+		if err != nil {
+			say(s.demoProblem, s.app.errorText(err))
+		}
+	})
 }
 
 // onBack (or Esc) returns to the welcome; what was typed stays in the form.
@@ -166,6 +194,12 @@ func (s *setupScreen) onSubmit() {
 		var key string
 		if err == nil {
 			sess, key, err = st.Initialize(ctx, in)
+		}
+		if err == nil {
+			// A demo left behind (the window closed while it was open) goes.
+			if rerr := data.RemoveDemo(a.dir); rerr != nil {
+				a.log.Error("remove a demo left behind", "err", rerr)
+			}
 		}
 		fyne.Do(func() {
 			if st != nil {

@@ -90,7 +90,7 @@ click 400 307          # Kevin M., waiting for assessment
 click 810 212 3        # Assess
 shot assessment
 nav 0
-click 400 360          # Maria S., waiting for a coach
+click 400 413          # Maria S., waiting for a coach
 click 825 212          # Contact next coach
 shot coach-dispatch
 nav 0
@@ -98,6 +98,12 @@ xdotool key ctrl+n; sleep 2
 shot intake
 xdotool key Escape; sleep 1
 nav 1; shot cases
+click 400 683          # Brandon L., placed, who revoked his consent
+shot case-revoked
+xdotool mousemove 1000 500; for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; done; sleep 1
+shot case-revoked-consent
+click 1040 654         # Accounting of disclosures
+shot disclosures
 nav 2; shot coaches
 nav 3; click 240 78 1; shot facilities   # Back from Find a bed to the directory
 nav 4; shot my-checkins
@@ -118,5 +124,16 @@ shot settings-sync-devices
 click 1165 472 1        # Remove… of the laptop: the confirmation, then Keep it
 shot settings-sync-remove
 xdotool key Escape; sleep 1
+stop_app
+# First run on an empty data folder, and the demo opened from it.
+"$BIN" --data "$TMP/first" >"$TMP/app.log" 2>&1 &
+app_pid=$!
+timeout 60 xdotool search --sync --onlyvisible --name ConnectPoint >/dev/null || fail "no window"
+sleep 2
+shot first-run
+click 550 534 10       # Explore with demo data (sets the demo up: a few seconds)
+shot demo-login
+click 425 280 4        # Log in as officer
+shot demo-dashboard
 stop_app
 say "done: $(ls "$OUT" | wc -l) screenshots"

@@ -123,6 +123,14 @@ func TestPropertyConverges(t *testing.T) {
 			}
 			return tolerate(err)
 		}
+		// tolerateBarred: a case whose consent was revoked refuses
+		// disclosures (calls to coaches and facilities, placements).
+		tolerateBarred := func(err error) bool {
+			if data.ErrorCode(err) == data.EFORBIDDEN {
+				return false
+			}
+			return tolerateInvalid(err)
+		}
 		pickFrom := func(list []string, label string) string {
 			if len(list) == 0 {
 				return ""
@@ -272,17 +280,17 @@ func TestPropertyConverges(t *testing.T) {
 				if c := pickFrom(coaches, "coach"); c != "" {
 					resp := rapid.SampledFrom([]string{"accepted", "declined", "no_answer"}).Draw(rt, "response")
 					_, err := d.sess.LogDispatch(ctx, data.DispatchAttempt{CaseID: pickCase(d), Coach: c, Response: resp})
-					tolerate(err)
+					tolerateBarred(err)
 				}
 			case 17:
 				if f := pickFrom(facilities, "facility"); f != "" {
 					_, err := d.sess.LogFacilityCall(ctx, data.FacilityCall{CaseID: pickCase(d), Facility: f, Result: "no_bed"})
-					tolerate(err)
+					tolerateBarred(err)
 				}
 			case 18: // placement writes transport: keep it off the cases of sequential pairs
 				id := pickCase(d)
 				if f := pickFrom(facilities, "facility"); f != "" && !pairUsed[id+"/t"] {
-					if tolerateInvalid(d.sess.Place(ctx, id, data.Placement{Facility: f, Transport: "coach"})) {
+					if tolerateBarred(d.sess.Place(ctx, id, data.Placement{Facility: f, Transport: "coach"})) {
 						pairUsed[id+"/t"] = true
 					}
 				}
@@ -297,7 +305,7 @@ func TestPropertyConverges(t *testing.T) {
 				}
 			case 21:
 				if c := pickFrom(consents, "consent"); c != "" {
-					tolerate(d.sess.RevokeConsent(ctx, c))
+					tolerateInvalid(d.sess.RevokeConsent(ctx, c, data.Revocation{})) // invalid: already revoked
 				}
 			}
 		}
