@@ -159,9 +159,24 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 			return nil, nil, res, err
 		}
 	}
-	store, err := createWithDevice(ctx, dir, e.DeviceID, opt.Store)
+	box, err := ecdh.X25519().NewPrivateKey(e.BoxKey)
 	if err != nil {
-		return nil, nil, res, err
+		return nil, nil, res, data.Errorf(data.EINVALID, "damaged enrolment file: %v", err)
+	}
+	k := &keys{network: e.Network, netKeys: e.NetworkKeys, epoch: e.Epoch, priv: ed25519.NewKeyFromSeed(e.DeviceKey), box: box}
+	// The newest snapshot, if the network has one, becomes the store; the
+	// round then pulls the segments after it. Without one (or with the
+	// target out of reach) the store starts empty and the round replays
+	// every segment.
+	r := &snapReader{target: target, prefix: e.Network + "/", network: e.Network, devices: list, netKey: k.netKeyOf}
+	store, snapName, snap, err := r.restoreSnapshot(ctx, dir, e.DeviceID, opt.Store)
+	if err != nil && !IsOffline(err) {
+		return nil, nil, res, fmt.Errorf("first sync: %w", err)
+	}
+	if store == nil {
+		if store, err = createWithDevice(ctx, dir, e.DeviceID, opt.Store); err != nil {
+			return nil, nil, res, err
+		}
 	}
 	fail := func(err error) (*data.Store, *Syncer, Result, error) {
 		store.Close()
@@ -173,11 +188,6 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err := store.SetSetting(ctx, SettingTarget, e.Target); err != nil {
 		return fail(err)
 	}
-	box, err := ecdh.X25519().NewPrivateKey(e.BoxKey)
-	if err != nil {
-		return fail(data.Errorf(data.EINVALID, "damaged enrolment file: %v", err))
-	}
-	k := &keys{network: e.Network, netKeys: e.NetworkKeys, epoch: e.Epoch, priv: ed25519.NewKeyFromSeed(e.DeviceKey), box: box}
 	if err := saveKeys(ctx, store, e.DataKey, k); err != nil {
 		return fail(err)
 	}
@@ -185,11 +195,18 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err != nil {
 		return fail(err)
 	}
-	// The newest snapshot first, if the network has one; then the round
-	// pulls the segments after it.
-	taken, err := sy.takeSnapshot(ctx)
-	if err != nil && !IsOffline(err) {
-		return store, sy, res, fmt.Errorf("first sync: %w", err)
+	taken := 0
+	if snap != nil {
+		for _, c := range snap.Chains {
+			p, _ := snap.chain(c.Device)
+			if err := sy.setCursor(ctx, c.Device, p); err != nil {
+				return fail(err)
+			}
+			taken += int(c.Seq)
+		}
+		if err := store.SetSetting(ctx, setSnapSeen, snapName); err != nil {
+			return fail(err)
+		}
 	}
 	res, err = sy.Round(ctx)
 	res.Pulled += taken

@@ -32,8 +32,9 @@ func TestJoinFromSnapshot(t *testing.T) {
 	before := m.Calls()["get"]
 	c := a.enroll("dev2")
 	gets := m.Calls()["get"] - before
-	// The snapshot, the segments after it (b's last, a's enrolment audit),
-	// and no more: not the dozen segments before it.
+	// The snapshot (its manifest and its one part), the segments after it
+	// (b's last, a's enrolment audit), and no more: not the dozen segments
+	// before it.
 	if gets > 4 {
 		t.Fatalf("joining read %d files; want the snapshot %s and the tail only", gets, name)
 	}

@@ -9,10 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sort"
 	"strings"
 	stdsync "sync"
+	"time"
 
 	"connectpoint/data"
 )
@@ -22,7 +22,13 @@ type Options struct {
 	// MaxOps is the most operations one pushed segment holds; a round
 	// pushes one segment (default 5000, at most MaxSegmentOps).
 	MaxOps int
-	Logger *slog.Logger
+	// CompactEvery is how often an administrator's device looks, in a
+	// round, for segments to compact (default a day; negative: never).
+	CompactEvery time.Duration
+	// CompactMin is the fewest segments worth compacting (default 100):
+	// each compaction writes a snapshot of the whole state.
+	CompactMin int
+	Logger     *slog.Logger
 }
 
 // Syncer runs rounds for one device: its store, the program's data key
@@ -47,6 +53,7 @@ type Result struct {
 	Pulled    int // other devices' operations applied that were new here
 	Conflicts int // fields in conflict after the round
 	Pending   int // own operations still to publish
+	Compacted int // segments deleted by compaction (administrators' devices)
 }
 
 // ErrNotSetUp is returned by New on a device that has no sync keys yet:
@@ -89,6 +96,12 @@ func newSyncer(ctx context.Context, store *data.Store, dataKey []byte, target Ta
 	}
 	if opt.MaxOps > MaxSegmentOps {
 		opt.MaxOps = MaxSegmentOps
+	}
+	if opt.CompactEvery == 0 {
+		opt.CompactEvery = 24 * time.Hour
+	}
+	if opt.CompactMin <= 0 {
+		opt.CompactMin = 100
 	}
 	sy := &Syncer{store: store, target: target, dataKey: dataKey, keys: k, prefix: k.network + "/",
 		opt: opt, log: opt.Logger, cursors: map[string]position{}}
@@ -225,17 +238,7 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 		}
 		problems = append(problems, err)
 	}
-	byDevice := map[string][]segRef{}
-	for _, e := range entries {
-		dev, first, last, ok := parseSegmentName(strings.TrimPrefix(e.Name, sy.prefix))
-		if !ok {
-			continue // not ours: a desktop.ini, a cloud client's conflict copy...
-		}
-		byDevice[dev] = append(byDevice[dev], segRef{name: e.Name, first: first, last: last})
-	}
-	for _, refs := range byDevice {
-		sort.Slice(refs, func(i, j int) bool { return refs[i].first < refs[j].first })
-	}
+	byDevice := segmentsByDevice(sy.prefix, entries)
 	if err := sy.publishDevices(ctx); err != nil {
 		if IsOffline(err) {
 			return res, err
@@ -249,6 +252,17 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 		}
 		problems = append(problems, fmt.Errorf("publish this device's operations: %w", err))
 	}
+	// Chains that stop before the oldest segment left (compacted) go on
+	// from a snapshot first.
+	n, err := sy.catchUp(ctx, entries, byDevice)
+	res.Pulled += n
+	if err != nil {
+		if IsOffline(err) || ctx.Err() != nil {
+			return res, err
+		}
+		sy.log.Warn("sync: snapshot refused", "err", err)
+		problems = append(problems, err)
+	}
 	devs := make([]string, 0, len(byDevice))
 	for d := range byDevice {
 		if d != me {
@@ -257,13 +271,7 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	}
 	sort.Strings(devs)
 	for _, d := range devs {
-		refs := byDevice[d]
-		if e, ok := sy.devices.Device(d); ok && e.Revoked {
-			// What a revoked device wrote after its revocation is not
-			// taken, by decision rather than by accident: skip it quietly.
-			refs = slices.DeleteFunc(slices.Clone(refs), func(r segRef) bool { return r.last > e.RevokedAfter })
-		}
-		n, err := sy.pull(ctx, d, refs)
+		n, err := sy.pull(ctx, d, takeable(sy.devices, d, byDevice[d]))
 		res.Pulled += n
 		if err != nil {
 			if IsOffline(err) || ctx.Err() != nil {
@@ -278,6 +286,12 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 			return res, err
 		}
 		problems = append(problems, err)
+	}
+	if err := sy.compactInRound(ctx, entries, &res); err != nil {
+		if IsOffline(err) || ctx.Err() != nil {
+			return res, err
+		}
+		problems = append(problems, fmt.Errorf("compact the log: %w", err))
 	}
 	if res.Conflicts, err = sy.store.ConflictCount(ctx); err != nil {
 		return res, err
