@@ -1,9 +1,11 @@
 package sync_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"connectpoint/data"
 	cpsync "connectpoint/sync"
 )
 
@@ -67,5 +69,59 @@ func TestDamagedSnapshotRefused(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), name) {
 		t.Fatalf("join with a damaged snapshot: %v, want an error naming %s", err, name)
+	}
+}
+
+// TestSnapshotRefusals: a snapshot a device cannot take is refused by
+// name with the reason, and the join makes no store.
+func TestSnapshotRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		byOther bool // signed by a device that is not an administrator's
+		change  func(m map[string]any)
+		want    string
+	}{
+		{"NewerFormat", false, func(m map[string]any) { m["format"] = cpsync.SnapshotFormat + 1 }, "written by a newer version of ConnectPoint"},
+		{"NewerSchema", false, func(m map[string]any) { m["schema"] = data.SchemaVersion() + 1 }, "written by a newer version of ConnectPoint"},
+		{"OtherNetwork", false, func(m map[string]any) { m["network"] = "0193a1b2-0000-7000-8000-000000000000" }, "belongs to network"},
+		{"NotAnAdministrator", true, nil, "not an administrator's device"},
+		{"PartDamaged", false, nil, "does not match the snapshot's manifest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := cpsync.NewMemoryTarget()
+			devs := newNetwork(t, m, 2)
+			a, b := devs[0], devs[1]
+			a.newCase("Daniel", "Reyes")
+			settle(t, devs)
+			name, err := a.sy.WriteSnapshot(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			signer := a.sy
+			if tc.byOther {
+				signer = b.sy
+				tc.change = func(m map[string]any) { m["writer"] = b.store.Device() }
+			}
+			if tc.change == nil { // the manifest is good; one of its parts is not
+				m.FlipOnRead(strings.TrimSuffix(name, ".snap")+"/000000.part", 100)
+			} else if err := a.sy.ResignSnapshot(ctx, name, signer, tc.change); err != nil {
+				t.Fatal(err)
+			}
+			bundle, err := a.sy.Enroll(ctx, "dev2", passphrase, testKDF())
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "dev2")
+			s, _, _, err := cpsync.Join(ctx, dir, bundle, passphrase, cpsync.JoinOptions{Store: storeOpts(nil), Target: m, Sync: syncOpts})
+			if s != nil {
+				s.Close()
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "snap/") {
+				t.Fatalf("join: %v; want it to name the snapshot and say %q", err, tc.want)
+			}
+			if data.Exists(dir) {
+				t.Fatal("a refused snapshot left a store behind")
+			}
+		})
 	}
 }

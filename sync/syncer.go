@@ -45,6 +45,11 @@ type Syncer struct {
 
 	mu      stdsync.Mutex // one round at a time
 	cursors map[string]position
+	// conflicts is the count the last round found; -1 before the first.
+	// Counting scans every field's heads (a third of a second on a
+	// state-size program), and only a round that moved operations can
+	// change it: a local write is pushed by the next round.
+	conflicts int
 }
 
 // Result is what a round did.
@@ -104,7 +109,7 @@ func newSyncer(ctx context.Context, store *data.Store, dataKey []byte, target Ta
 		opt.CompactMin = 100
 	}
 	sy := &Syncer{store: store, target: target, dataKey: dataKey, keys: k, prefix: k.network + "/",
-		opt: opt, log: opt.Logger, cursors: map[string]position{}}
+		opt: opt, log: opt.Logger, cursors: map[string]position{}, conflicts: -1}
 	if sy.log == nil {
 		sy.log = slog.Default()
 	}
@@ -211,7 +216,9 @@ type segRef struct {
 // An unreachable target ends the round with an error for which IsOffline
 // holds. A segment that fails verification stops only its device's chain:
 // the round goes on with the others and returns a *RoundError naming the
-// file; nothing of the bad segment is applied.
+// file; nothing of the bad segment is applied. A target that refuses
+// writes (read-only, full) is one problem of the RoundError, said once:
+// the round still pulls, and publishes nothing.
 func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	sy.mu.Lock()
 	defer sy.mu.Unlock()
@@ -239,18 +246,37 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 		problems = append(problems, err)
 	}
 	byDevice := segmentsByDevice(sy.prefix, entries)
-	if err := sy.publishDevices(ctx); err != nil {
-		if IsOffline(err) {
-			return res, err
+	// refused is a write the target refused (read-only, full): it is
+	// reported once, the writes after it are not tried, and pulling goes on.
+	var refused error
+	write := func(what string, step func() error) error {
+		if refused != nil {
+			return nil
 		}
-		problems = append(problems, err)
+		err := step()
+		switch {
+		case err == nil:
+		case IsOffline(err) || ctx.Err() != nil:
+			return err
+		case isUnwritable(err):
+			refused = err
+			problems = append(problems, err)
+		case what != "":
+			problems = append(problems, fmt.Errorf("%s: %w", what, err))
+		default:
+			problems = append(problems, err)
+		}
+		return nil
+	}
+	if err := write("", func() error { return sy.publishDevices(ctx) }); err != nil {
+		return res, err
 	}
 	me := sy.store.Device()
-	if res.Pushed, err = sy.push(ctx, byDevice[me]); err != nil {
-		if IsOffline(err) || ctx.Err() != nil {
-			return res, err
-		}
-		problems = append(problems, fmt.Errorf("publish this device's operations: %w", err))
+	if err := write("publish this device's operations", func() (err error) {
+		res.Pushed, err = sy.push(ctx, byDevice[me])
+		return err
+	}); err != nil {
+		return res, err
 	}
 	// Chains that stop before the oldest segment left (compacted) go on
 	// from a snapshot first.
@@ -281,21 +307,19 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 			problems = append(problems, err)
 		}
 	}
-	if err := sy.publishCursor(ctx); err != nil {
-		if IsOffline(err) {
-			return res, err
-		}
-		problems = append(problems, err)
-	}
-	if err := sy.compactInRound(ctx, entries, &res); err != nil {
-		if IsOffline(err) || ctx.Err() != nil {
-			return res, err
-		}
-		problems = append(problems, fmt.Errorf("compact the log: %w", err))
-	}
-	if res.Conflicts, err = sy.store.ConflictCount(ctx); err != nil {
+	if err := write("", func() error { return sy.publishCursor(ctx) }); err != nil {
 		return res, err
 	}
+	if err := write("compact the log", func() error { return sy.compactInRound(ctx, entries, &res) }); err != nil {
+		return res, err
+	}
+	if sy.conflicts < 0 || res.Pushed > 0 || res.Pulled > 0 {
+		if sy.conflicts, err = sy.store.ConflictCount(ctx); err != nil {
+			sy.conflicts = -1
+			return res, err
+		}
+	}
+	res.Conflicts = sy.conflicts
 	if res.Pending, err = sy.Pending(ctx); err != nil {
 		return res, err
 	}
