@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,7 +249,7 @@ var joinSpec = data.GenerateSpec{Cases: 50000, Facilities: 10000, Coaches: 400, 
 // since generating it takes minutes.
 func joinNetwork(b *testing.B) (*data.Store, *cpsync.Syncer, cpsync.Target, int64) {
 	b.Helper()
-	root := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-bench-join-1m-v%d-f%d-lz4", data.SchemaVersion(), cpsync.SnapshotFormat))
+	root := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-bench-join-1m-v%d-f%d", data.SchemaVersion(), cpsync.SnapshotFormat))
 	adminDir, targetDir := filepath.Join(root, "admin"), filepath.Join(root, "target")
 	if _, err := os.Stat(filepath.Join(root, "complete")); err != nil {
 		os.RemoveAll(root)
@@ -385,5 +386,51 @@ func BenchmarkJoinFrom1MOps(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/join")
 	if cpu > 0 {
 		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/join")
+	}
+}
+
+// BenchmarkWriteSnapshot1MOps measures what compaction costs an
+// administrator's device once a day on the same history: the state image
+// (SQLite's VACUUM INTO), compressing, sealing and putting its parts on a
+// folder target. Each snapshot written is removed again, so that the
+// join benchmark's network stays as it was.
+func BenchmarkWriteSnapshot1MOps(b *testing.B) {
+	_, admin, tg, _ := joinNetwork(b)
+	// Publish the logins of earlier runs: a snapshot needs everything of
+	// this device published.
+	if _, err := admin.Round(ctx); err != nil {
+		b.Fatal(err)
+	}
+	kept, err := tg.List(ctx, admin.Network()+"/snap/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c0 := cpuTime()
+		name, err := admin.WriteSnapshot(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+		b.StopTimer()
+		if slices.ContainsFunc(kept, func(e cpsync.Entry) bool { return e.Name == name }) {
+			b.Fatalf("wrote %s, which the join benchmark's network already had", name)
+		}
+		list, err := tg.List(ctx, strings.TrimSuffix(name, ".snap")+"/")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range append(list, cpsync.Entry{Name: name}) {
+			if err := tg.Delete(ctx, e.Name); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/snapshot")
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/snapshot")
 	}
 }
