@@ -145,6 +145,7 @@ func (sy *Syncer) writeSnapshot(ctx context.Context) (string, *snapManifest, err
 	if d, ok := sy.devices.Device(me); !ok || !d.Admin {
 		return "", nil, data.Errorf(data.EFORBIDDEN, "snapshots are written by an administrator's device")
 	}
+	removeTemps(sy.store.Dir(), 24*time.Hour)
 	tmp, err := tempPath(sy.store.Dir(), ".snapshot-write-*.db")
 	if err != nil {
 		return "", nil, err
@@ -293,6 +294,19 @@ func inParallel(ctx context.Context, n int, fn func(i int) error) error {
 		firstErr = ctx.Err()
 	}
 	return firstErr
+}
+
+// removeTemps removes the temporary images an interrupted snapshot left
+// in dir (a crash, a power cut) that are older than age: with age 0, all
+// of them. The age spares an image another process of this device (the
+// command line beside the window) is writing now.
+func removeTemps(dir string, age time.Duration) {
+	names, _ := filepath.Glob(filepath.Join(dir, ".snapshot-*.db"))
+	for _, n := range names {
+		if fi, err := os.Stat(n); err == nil && time.Since(fi.ModTime()) >= age {
+			os.Remove(n)
+		}
+	}
 }
 
 // tempPath returns a name for a new file in dir that does not exist yet.

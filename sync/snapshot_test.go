@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +124,40 @@ func TestSnapshotRefusals(t *testing.T) {
 				t.Fatal("a refused snapshot left a store behind")
 			}
 		})
+	}
+}
+
+// TestJoinAfterInterruptedJoin: a join stopped while it fetched the
+// snapshot (a power cut) leaves its temporary image behind; joining
+// again into the same folder works.
+func TestJoinAfterInterruptedJoin(t *testing.T) {
+	m := cpsync.NewMemoryTarget()
+	a := newNetwork(t, m, 1)[0]
+	id := a.newCase("Daniel", "Reyes")
+	a.mustRound()
+	if _, err := a.sy.WriteSnapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := a.sy.Enroll(ctx, "dev1", passphrase, testKDF())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "dev1")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, ".snapshot-read-123456.db"), []byte("SQLite format 3\x00half an image"), 0o600)
+	s, _, _, err := cpsync.Join(ctx, dir, bundle, passphrase, cpsync.JoinOptions{Store: storeOpts(nil), Target: m, Sync: syncOpts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sess, err := s.Login(ctx, "admin", adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Case(ctx, id); err != nil {
+		t.Fatalf("case after joining again: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".snapshot-*")); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"connectpoint/data"
 )
@@ -134,6 +135,7 @@ func (r *snapReader) restoreSnapshot(ctx context.Context, dir, device string, op
 	if err != nil || m == nil {
 		return nil, "", nil, err
 	}
+	removeTemps(dir, 0) // a join that was interrupted
 	if err := checkEmptyDir(dir); err != nil {
 		return nil, "", nil, err
 	}
@@ -231,6 +233,7 @@ func (sy *Syncer) catchUp(ctx context.Context, entries []Entry, byDevice map[str
 func (sy *Syncer) applySnapshot(ctx context.Context, name string, m *snapManifest, chains []snapChain) (int, error) {
 	r := sy.snapReader()
 	sy.log.Info("sync: taking operations from a snapshot", "snapshot", name, "devices", len(chains))
+	removeTemps(sy.store.Dir(), 24*time.Hour)
 	path, err := r.fetchTo(ctx, name, m, sy.store.Dir())
 	if err != nil {
 		return 0, err
