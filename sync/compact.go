@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -238,11 +239,11 @@ func (sy *Syncer) readCursor(ctx context.Context, device string) (map[string]int
 func (sy *Syncer) snapshotForCompaction(ctx context.Context, entries []Entry) (string, *snapManifest, error) {
 	me := sy.store.Device()
 	for _, name := range sy.snapReader().snapshots(entries) {
-		if !strings.HasSuffix(name, "-"+me+".snap") {
+		if !strings.Contains(name, "-"+me+"-") {
 			continue
 		}
 		m, err := sy.snapReader().manifest(ctx, name)
-		if err != nil {
+		if err != nil || m.Writer != me {
 			break
 		}
 		if ok, err := sy.holdsState(ctx, m); err != nil || ok {
@@ -284,7 +285,7 @@ func (sy *Syncer) holdsState(ctx context.Context, m *snapManifest) (bool, error)
 // prune, which the next one finishes.
 func (sy *Syncer) pruneSnapshots(ctx context.Context, entries []Entry, name string, m *snapManifest) error {
 	r := sy.snapReader()
-	graceKept := false
+	grace := ""
 	for _, old := range r.snapshots(entries) {
 		if old >= name {
 			continue
@@ -296,8 +297,8 @@ func (sy *Syncer) pruneSnapshots(ctx context.Context, entries []Entry, name stri
 		if err != nil || !dominates(m, om) {
 			continue // not ours to judge, or holds something the new one does not
 		}
-		if !graceKept {
-			graceKept = true
+		if grace == "" {
+			grace = old
 			continue
 		}
 		partPrefix := strings.TrimSuffix(old, ".snap") + "/"
@@ -312,14 +313,24 @@ func (sy *Syncer) pruneSnapshots(ctx context.Context, entries []Entry, name stri
 			return err
 		}
 	}
-	return sy.sweepOwnParts(ctx, entries, name)
+	if grace == "" {
+		return nil
+	}
+	return sy.sweepOwnParts(ctx, entries, grace)
 }
 
-// sweepOwnParts deletes parts this device wrote for a snapshot older than
-// name whose manifest never followed (the device stopped while writing
-// it). Only this device writes under its names, so nobody else is still
-// writing them.
-func (sy *Syncer) sweepOwnParts(ctx context.Context, entries []Entry, name string) error {
+// sweepOwnParts deletes parts this device wrote for a snapshot whose
+// manifest never followed (the device stopped while writing it), when
+// that snapshot held fewer operations than before, a complete snapshot of
+// this device's that is kept. This device's state only grows, so a write
+// of it that started after before was complete holds at least as many;
+// one that holds fewer started before, a compaction interval ago, and is
+// not still being written by another process of this device.
+func (sy *Syncer) sweepOwnParts(ctx context.Context, entries []Entry, before string) error {
+	limit, ok := snapTotal(strings.TrimPrefix(before, sy.prefix))
+	if !ok {
+		return nil
+	}
 	manifests := map[string]bool{}
 	for _, e := range entries {
 		manifests[e.Name] = true
@@ -327,11 +338,11 @@ func (sy *Syncer) sweepOwnParts(ctx context.Context, entries []Entry, name strin
 	for _, e := range entries {
 		rel := strings.TrimPrefix(e.Name, sy.prefix)
 		dir, file, ok := strings.Cut(strings.TrimPrefix(rel, "snap/"), "/")
-		if !ok || !strings.HasPrefix(rel, "snap/") || !strings.HasSuffix(file, ".part") || !strings.HasSuffix(dir, "-"+sy.store.Device()) {
+		if !ok || !strings.HasPrefix(rel, "snap/") || !strings.HasSuffix(file, ".part") || !strings.Contains(dir, "-"+sy.store.Device()+"-") {
 			continue
 		}
-		manifest := sy.prefix + "snap/" + dir + ".snap"
-		if manifests[manifest] || manifest >= name {
+		total, ok := snapTotal("snap/" + dir)
+		if !ok || total >= limit || manifests[sy.prefix+"snap/"+dir+".snap"] {
 			continue
 		}
 		if err := sy.target.Delete(ctx, e.Name); err != nil {
@@ -339,6 +350,16 @@ func (sy *Syncer) sweepOwnParts(ctx context.Context, entries []Entry, name strin
 		}
 	}
 	return nil
+}
+
+// snapTotal reads the number of operations from a snapshot's name.
+func snapTotal(rel string) (int64, bool) {
+	r, ok := strings.CutPrefix(rel, "snap/")
+	if !ok || len(r) < 21 || r[20] != '-' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(r[:20], 10, 64)
+	return n, err == nil
 }
 
 // dominates reports whether snapshot a holds every operation b holds.

@@ -415,3 +415,61 @@ func copyDir(t *testing.T, from, to string) {
 		}
 	}
 }
+
+// TestConcurrentCompaction: the window and the command line of one
+// administrator's device compact at the same moment. Each writes a whole
+// snapshot of its own, deletions of the same segment twice do no harm, and
+// a device joining afterwards converges.
+func TestConcurrentCompaction(t *testing.T) {
+	m := cpsync.NewMemoryTarget()
+	devs := newNetwork(t, m, 2)
+	a := devs[0]
+	for i := 0; i < 3; i++ {
+		for _, d := range devs {
+			d.newCase("Daniel", "Reyes")
+		}
+		settle(t, devs)
+	}
+	second, err := cpsync.New(ctx, a.store, a.sess.DataKey(), m, syncOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for _, sy := range []*cpsync.Syncer{a.sy, second} {
+		go func() {
+			_, err := sy.Compact(ctx)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if segs := listSegments(t, m); len(segs) != 0 {
+		t.Fatalf("left %d segments every device had applied", len(segs))
+	}
+	d := a.enroll("dev2")
+	converge(t, append(devs, d))
+}
+
+// TestCompactSweepsAbandonedParts: parts of a snapshot this device began
+// and never finished (it stopped while writing) go once a newer
+// snapshot has been kept for a while.
+func TestCompactSweepsAbandonedParts(t *testing.T) {
+	m := cpsync.NewMemoryTarget()
+	devs := newNetwork(t, m, 2)
+	a := devs[0]
+	abandoned := a.sy.Network() + "/snap/00000000000000000001-" + a.store.Device() + "-deadbeef/000000.part"
+	m.Replace(abandoned, []byte("half a part"))
+	for i := 0; i < 3; i++ {
+		a.newCase("Daniel", "Reyes")
+		settle(t, devs)
+		if _, err := a.sy.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Get(ctx, abandoned); (err == nil) != (i < 1) {
+			t.Fatalf("after compaction %d: abandoned part read %v", i+1, err)
+		}
+	}
+}

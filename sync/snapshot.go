@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,18 +29,20 @@ import (
 // operation and the merge state they produce, no device-local settings),
 // with, for each device, the position in its chain the image holds up to.
 //
-//	snap/<total>-<writer>.snap          the manifest (JSON, signed like a
+//	snap/<total>-<writer>-<id>.snap     the manifest (JSON, signed like a
 //	                                    device list): format, network,
 //	                                    writer, key epoch, schema, chains,
 //	                                    and each part's size and SHA-256
-//	snap/<total>-<writer>/<n>.part      the image in parts of 16 MiB, each
+//	snap/<total>-<writer>-<id>/<n>.part the image in parts of 16 MiB, each
 //	                                    compressed as an LZ4 block (stored
 //	                                    as is when that does not shrink
 //	                                    it), then sealed under the network
 //	                                    key
 //
 // total is the number of operations the chains hold, zero-padded, so that
-// names sort oldest first. The parts go first and the manifest last: a
+// names sort oldest first; id is random, so that two processes of one
+// device (the window and the command line) writing a snapshot of the same
+// state at once write two whole snapshots rather than one of mixed parts. The parts go first and the manifest last: a
 // listing never shows a snapshot that is not whole. Parts keep memory
 // bounded on both sides, and are fetched and opened two at a time. LZ4
 // rather than flate: on a state-size database it shrinks the image to 22%
@@ -70,6 +73,7 @@ type snapManifest struct {
 	Format  int           `json:"format"`
 	Network string        `json:"network"`
 	Writer  string        `json:"writer"`
+	ID      string        `json:"id"` // random, in the name
 	At      string        `json:"at"`
 	Epoch   uint32        `json:"epoch"`
 	Schema  int           `json:"schema"`
@@ -110,8 +114,24 @@ func (m *snapManifest) total() int64 {
 	return n
 }
 
-func snapshotName(total int64, writer string) string {
-	return fmt.Sprintf("snap/%020d-%s.snap", total, writer)
+func snapshotName(total int64, writer, id string) string {
+	return fmt.Sprintf("snap/%020d-%s-%s.snap", total, writer, id)
+}
+
+func newSnapshotID() string {
+	var b [4]byte
+	rand.Read(b[:]) // never fails (crypto/rand since Go 1.24)
+	return hex.EncodeToString(b[:])
+}
+
+// isSnapshotID reports whether id is what writeSnapshot makes: 8 hex
+// digits (so that a name built from it is always a plain file name).
+func isSnapshotID(id string) bool {
+	if len(id) != 8 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
 }
 
 // snapPartName names part i of the snapshot whose manifest is rel.
@@ -155,7 +175,7 @@ func (sy *Syncer) writeSnapshot(ctx context.Context) (string, *snapManifest, err
 	if err != nil {
 		return "", nil, err
 	}
-	m := &snapManifest{Format: SnapshotFormat, Network: sy.keys.network, Writer: me,
+	m := &snapManifest{Format: SnapshotFormat, Network: sy.keys.network, Writer: me, ID: newSnapshotID(),
 		At: sy.store.Now().UTC().Format(time.RFC3339), Epoch: sy.keys.epoch, Schema: info.Schema, Size: info.Size}
 	for dev, last := range info.LastSeq {
 		var p position
@@ -182,7 +202,7 @@ func (sy *Syncer) writeSnapshot(ctx context.Context) (string, *snapManifest, err
 		return "", nil, fmt.Errorf("nothing to snapshot yet: run a round first")
 	}
 	sort.Slice(m.Chains, func(i, j int) bool { return m.Chains[i].Device < m.Chains[j].Device })
-	rel := snapshotName(m.total(), me)
+	rel := snapshotName(m.total(), me, m.ID)
 	if m.Parts, err = sy.putParts(ctx, rel, tmp, info.Size); err != nil {
 		return "", nil, err
 	}
@@ -236,7 +256,7 @@ func (sy *Syncer) putParts(ctx context.Context, rel, path string, size int64) ([
 		if err != nil {
 			return err
 		}
-		if err := sy.putReplacing(ctx, sy.prefix+snapPartName(rel, i), sealed); err != nil {
+		if err := sy.target.Put(ctx, sy.prefix+snapPartName(rel, i), sealed); err != nil {
 			return fmt.Errorf("publish snapshot: %w", err)
 		}
 		sum := sha256.Sum256(sealed)
@@ -244,18 +264,6 @@ func (sy *Syncer) putParts(ctx context.Context, rel, path string, size int64) ([
 		return nil
 	})
 	return parts, err
-}
-
-// putReplacing puts a file under a name only this device writes,
-// replacing what an interrupted earlier attempt left there.
-func (sy *Syncer) putReplacing(ctx context.Context, name string, b []byte) error {
-	err := sy.target.Put(ctx, name, b)
-	if isExist(err) {
-		if err = sy.target.Delete(ctx, name); err == nil {
-			err = sy.target.Put(ctx, name, b)
-		}
-	}
-	return err
 }
 
 // inParallel runs fn for 0..n-1, two at a time (or as many as there are
@@ -381,7 +389,7 @@ func (r *snapReader) manifest(ctx context.Context, name string) (*snapManifest, 
 		return fail(false, "unknown snapshot format %d", m.Format)
 	case m.Network != r.network:
 		return fail(false, "belongs to network %s, not this one (%s)", m.Network, r.network)
-	case strings.TrimPrefix(name, r.prefix) != snapshotName(m.total(), m.Writer):
+	case strings.TrimPrefix(name, r.prefix) != snapshotName(m.total(), m.Writer, m.ID) || !isSnapshotID(m.ID):
 		return fail(false, "holds %d operations of writer %s, which its name does not say", m.total(), m.Writer)
 	case len(m.Parts) == 0 || len(m.Parts) > maxSnapParts:
 		return fail(false, "damaged: %d parts", len(m.Parts))
