@@ -136,10 +136,12 @@ type JoinOptions struct {
 }
 
 // Join makes the empty (or new) folder dir a device of the bundle's
-// network: it creates the store under the device ID the administrator
-// enrolled, keeps the keys, and runs a first round, which replays every
-// device's segments. The person then logs in with their usual user name
-// and password: users travel as operations like everything else.
+// network: it makes the store, under the device ID the administrator
+// enrolled, from the network's newest snapshot (or empty when there is
+// none), keeps the keys, and runs a first round, which pulls the segments
+// after the snapshot. The person then logs in with their usual user name
+// and password: users travel as operations like everything else. A
+// snapshot that cannot be taken fails the join and leaves no store.
 func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt JoinOptions) (*data.Store, *Syncer, Result, error) {
 	var res Result
 	e, err := OpenEnrolment(bundle, passphrase)
