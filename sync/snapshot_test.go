@@ -161,3 +161,33 @@ func TestJoinAfterInterruptedJoin(t *testing.T) {
 		t.Fatalf("left behind: %v", left)
 	}
 }
+
+// TestUnreadableSnapshotNotNeeded: a device that can pull everything from
+// segments is not troubled by a snapshot it cannot read (written by a
+// newer version): it looks once and goes on.
+func TestUnreadableSnapshotNotNeeded(t *testing.T) {
+	m := cpsync.NewMemoryTarget()
+	devs := newNetwork(t, m, 2)
+	a, b := devs[0], devs[1]
+	settle(t, devs)
+	id := a.newCase("Daniel", "Reyes")
+	a.mustRound()
+	name, err := a.sy.WriteSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.sy.ResignSnapshot(ctx, name, a.sy, func(m map[string]any) { m["format"] = cpsync.SnapshotFormat + 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.round(); err != nil {
+		t.Fatalf("round next to an unreadable snapshot it does not need: %v", err)
+	}
+	if !b.hasCase(id) {
+		t.Fatal("case not pulled")
+	}
+	before := m.Calls()["get"]
+	b.mustRound()
+	if gets := m.Calls()["get"] - before; gets != 0 {
+		t.Fatalf("the next round read %d files", gets)
+	}
+}

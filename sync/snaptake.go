@@ -201,6 +201,13 @@ func (sy *Syncer) catchUp(ctx context.Context, entries []Entry, byDevice map[str
 		return 0, nil
 	}
 	name, m, err := r.chooseSnapshot(ctx, names, pos, byDevice, me)
+	if err != nil && !gap && !IsOffline(err) && ctx.Err() == nil {
+		// Every chain goes on from segments: a snapshot this device cannot
+		// read (written by a newer version, say) is no problem of this
+		// round's. It is looked at again when it is needed.
+		sy.log.Warn("sync: snapshot not readable here", "err", err)
+		return 0, sy.store.SetSetting(ctx, setSnapSeen, names[0])
+	}
 	if err != nil || m == nil {
 		return 0, err
 	}
