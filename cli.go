@@ -49,6 +49,10 @@ Commands:
   enroll --out FILE [--device-name NAME]    an enrolment file for a new device (administrator);
                                             passphrase: CONNECTPOINT_ENROLL_PASSPHRASE or asked
   join FILE                                 this data folder becomes a device of that network
+  device list [--json]                      the devices of the network (administrator)
+  device revoke ID                          remove a lost or stolen device from the network
+                                            (administrator, on an administrator's device); what
+                                            it writes from then on is refused everywhere
   export --json [--out FILE]                the whole logical state, canonical JSON
   report [--from DATE] [--to DATE] [--agency NAME] [--format text|csv|pdf] [--public] [--out FILE]
                                             the program's figures (coordinators and administrators;
@@ -144,6 +148,8 @@ func (c *cli) commands() map[string]func([]string) error {
 		"sync status":     c.cmdSyncStatus,
 		"enroll":          c.cmdEnroll,
 		"join":            c.cmdJoin,
+		"device list":     c.cmdDeviceList,
+		"device revoke":   c.cmdDeviceRevoke,
 		"report":          c.cmdReport,
 		"demo":            c.cmdDemo,
 		"facility import": c.cmdFacilityImport,

@@ -105,6 +105,8 @@ func (c *cli) cmdSync(args []string) error {
 		return nil
 	case cpsync.IsOffline(err):
 		return data.Errorf(data.EINVALID, "the sync target %s cannot be reached; work goes on offline and syncs later (%v)", url, err)
+	case errors.Is(err, cpsync.ErrRevoked):
+		return data.Errorf(data.EINVALID, "%v: its work stays in this data folder, but it no longer syncs", err)
 	case errors.As(err, &re):
 		msgs := make([]string, len(re.Problems))
 		for i, p := range re.Problems {
@@ -210,6 +212,12 @@ func (c *cli) cmdEnroll(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Enrolment file for %q written to %s. Carry it to the new device with the passphrase told separately; there run: connectpoint --data DIR join %s\n", *name, *out, *out)
+	// The new device finds only what is on the target: publish this
+	// device's work (its users among it) now, so that people can log in
+	// there right after joining.
+	if _, err := sy.Round(c.ctx); err != nil {
+		fmt.Fprintf(c.stderr, "connectpoint enroll: run \"connectpoint sync\" here before the new device joins: %v\n", err)
+	}
 	return nil
 }
 
@@ -237,4 +245,118 @@ func (c *cli) cmdJoin(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "This folder (%s) is now a device of the program: pulled %d operations. Log in with your usual user name and password.\n", c.dataDir, res.Pulled)
 	return nil
+}
+
+// deviceJSON is one device as `device list --json` prints it.
+type deviceJSON struct {
+	ID           string `json:"id"`
+	Short        string `json:"short"`
+	Name         string `json:"name"`
+	Admin        bool   `json:"admin"`
+	Revoked      bool   `json:"revoked"`
+	RevokedAfter int64  `json:"revoked_after,omitempty"`
+	ThisDevice   bool   `json:"this_device"`
+}
+
+func (c *cli) cmdDeviceList(args []string) error {
+	fs := flag.NewFlagSet("device list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if !sess.Can(data.ActDevices) {
+		return data.Errorf(data.EFORBIDDEN, "only an administrator may list the devices")
+	}
+	sy, _, err := c.openSyncer(s, sess)
+	if err != nil {
+		return err
+	}
+	var out []deviceJSON
+	for _, d := range sy.Devices().Devices {
+		out = append(out, deviceJSON{ID: d.ID, Short: data.ShortID(d.ID), Name: d.Name, Admin: d.Admin,
+			Revoked: d.Revoked, RevokedAfter: d.RevokedAfter, ThisDevice: d.ID == s.Device()})
+	}
+	if *asJSON {
+		return c.printJSON(out)
+	}
+	for _, d := range out {
+		role, state, here := "device", "active", ""
+		if d.Admin {
+			role = "administrator's device"
+		}
+		if d.Revoked {
+			state = "removed"
+		}
+		if d.ThisDevice {
+			here = "  (this device)"
+		}
+		fmt.Fprintf(c.stdout, "%-6s  %-24s  %-22s  %s%s\n", d.Short, d.Name, role, state, here)
+	}
+	return nil
+}
+
+// cmdDeviceRevoke removes a device from the network (a lost or stolen
+// laptop). A round runs first, so that the device's last good operations
+// are applied here and stay accepted everywhere.
+func (c *cli) cmdDeviceRevoke(args []string) error {
+	if len(args) != 1 {
+		return usagef("give the device: its ID or the six characters device list shows")
+	}
+	s, sess, err := c.login()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if !sess.Can(data.ActDevices) {
+		return data.Errorf(data.EFORBIDDEN, "only an administrator may remove a device")
+	}
+	sy, url, err := c.openSyncer(s, sess)
+	if err != nil {
+		return err
+	}
+	dev, err := findDevice(sy.Devices(), args[0])
+	if err != nil {
+		return err
+	}
+	if _, err := sy.Round(c.ctx); cpsync.IsOffline(err) {
+		return data.Errorf(data.EINVALID, "the sync target %s cannot be reached, and removing a device needs it: try again when it can (%v)", url, err)
+	} else if errors.Is(err, cpsync.ErrRevoked) {
+		return data.Errorf(data.EINVALID, "%v", err)
+	} else if err != nil {
+		fmt.Fprintf(c.stderr, "connectpoint device revoke: the sync before it reported: %v\n", err)
+	}
+	if err := sy.Revoke(c.ctx, dev.ID); err != nil {
+		if cpsync.IsOffline(err) {
+			return data.Errorf(data.EINVALID, "the sync target %s cannot be reached, and removing a device needs it: try again when it can (%v)", url, err)
+		}
+		return err
+	}
+	list := sy.Devices()
+	after, _ := list.Device(dev.ID)
+	fmt.Fprintf(c.stdout, "Device %s (%s) is removed from the network. Its operations up to %d are kept; whatever it writes from now on is refused.\n"+
+		"A new network key has gone to the other devices, which take it at their next sync.\n", data.ShortID(dev.ID), dev.Name, after.RevokedAfter)
+	return nil
+}
+
+// findDevice finds a device of the list by its whole ID or the six
+// characters lists show.
+func findDevice(l cpsync.DeviceList, id string) (cpsync.DeviceEntry, error) {
+	var found []cpsync.DeviceEntry
+	for _, d := range l.Devices {
+		if strings.EqualFold(d.ID, id) || (len(id) == 6 && strings.EqualFold(data.ShortID(d.ID), id)) {
+			found = append(found, d)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return cpsync.DeviceEntry{}, data.Errorf(data.ENOTFOUND, "no device %s in this network (connectpoint device list shows them)", id)
+	case 1:
+		return found[0], nil
+	}
+	return cpsync.DeviceEntry{}, data.Errorf(data.EINVALID, "%s names %d devices: give the whole ID (connectpoint device list --json)", id, len(found))
 }

@@ -8,6 +8,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/johannesboyne/gofakes3 v1.2.0
 	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/pierrec/lz4/v4 v4.1.33
 	github.com/robfig/cron/v3 v3.0.1
 	gocloud.dev v0.47.0
 	golang.org/x/crypto v0.59.0

@@ -56,13 +56,17 @@ func (sess *Session) KeepValue(ctx context.Context, entity, row, field string, k
 // Ops returns this store's operations of one device with sequence numbers
 // above after, in sequence order, at most limit (0: all).
 func (s *Store) Ops(ctx context.Context, device string, after int64, limit int) ([]*Op, error) {
+	return queryOps(ctx, s.db, device, after, limit)
+}
+
+func queryOps(ctx context.Context, db *sql.DB, device string, after int64, limit int) ([]*Op, error) {
 	q := `SELECT device, seq, hlc, entity, row_id, field, value, prev, user_id FROM ops WHERE device = ? AND seq > ? ORDER BY seq`
 	args := []any{device, after}
 	if limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("read operations: %w", err))
 	}

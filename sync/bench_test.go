@@ -3,6 +3,7 @@ package sync_test
 import (
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -234,4 +235,194 @@ func logBytes(m *cpsync.MemoryTarget) int64 {
 		}
 	}
 	return n
+}
+
+// joinSpec is the size of the join benchmark's history (DESIGN §7: a
+// new device from a 1M-operation history in ≤ 10 s, snapshot + tail).
+var joinSpec = data.GenerateSpec{Cases: 50000, Facilities: 10000, Coaches: 400, Seed: 1, Span: 3 * 365 * 24 * time.Hour}
+
+// joinNetwork returns an administrator's device whose network has a
+// history of about a million operations on a folder target: a snapshot of
+// all of it, and a tail of 20 segments after the snapshot. It is kept in
+// the system's temporary folder between runs (connectpoint-bench-join-*),
+// since generating it takes minutes.
+func joinNetwork(b *testing.B) (*data.Store, *cpsync.Syncer, cpsync.Target, int64) {
+	b.Helper()
+	root := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-bench-join-1m-v%d-f%d", data.SchemaVersion(), cpsync.SnapshotFormat))
+	adminDir, targetDir := filepath.Join(root, "admin"), filepath.Join(root, "target")
+	if _, err := os.Stat(filepath.Join(root, "complete")); err != nil {
+		os.RemoveAll(root)
+		t0 := time.Now()
+		makeJoinNetwork(b, adminDir, targetDir)
+		os.WriteFile(filepath.Join(root, "complete"), nil, 0o600)
+		b.Logf("generated the join history in %v", time.Since(t0))
+	}
+	s, err := data.Open(ctx, adminDir, storeOpts(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	sess, err := s.Login(ctx, "admin", adminPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tg, err := cpsync.OpenTarget(ctx, targetDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sy, err := cpsync.New(ctx, s, sess.DataKey(), tg, syncOpts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	last, err := s.LastSeq(ctx, s.Device())
+	if err != nil {
+		b.Fatal(err)
+	}
+	pending, err := sy.Pending(ctx) // the logins of earlier runs, never published
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, sy, tg, last - int64(pending)
+}
+
+func makeJoinNetwork(b *testing.B, adminDir, targetDir string) {
+	if err := os.MkdirAll(targetDir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	s, err := data.Create(ctx, adminDir, storeOpts(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	sess, _, err := s.Initialize(ctx, data.Setup{Agency: "Bench County", AdminUsername: "admin", AdminPassword: adminPassword})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tg, err := cpsync.OpenTarget(ctx, targetDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := syncOpts
+	opt.MaxOps = cpsync.MaxSegmentOps
+	sy, err := cpsync.InitNetwork(ctx, sess, tg, "bench station", opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sess.Generate(ctx, joinSpec, nil); err != nil {
+		b.Fatal(err)
+	}
+	for {
+		res, err := sy.Round(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Pending == 0 {
+			break
+		}
+	}
+	if _, err := sy.WriteSnapshot(ctx); err != nil {
+		b.Fatal(err)
+	}
+	list, err := sess.ListCases(ctx, data.CaseFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		for j := 0; j < 25; j++ {
+			id := list[(i*25+j)%len(list)].ID
+			if err := sess.SetCaseFields(ctx, id, map[string]string{"level": data.Levels[(i+j)%len(data.Levels)]}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := sy.Round(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJoinFrom1MOps measures a new device joining a network with a
+// history of about a million operations: reading the newest snapshot
+// (state image in parts), making the store from it, and a first round that
+// pulls the 20 segments after it (budget ≤ 10 s). The store is usable
+// (someone logs in) at the end of each join. The machines are shared, so
+// the processor time (both cores) is reported beside the wall clock.
+func BenchmarkJoinFrom1MOps(b *testing.B) {
+	_, admin, tg, history := joinNetwork(b)
+	var snapBytes int64
+	list, _ := tg.List(ctx, admin.Network()+"/snap/")
+	for _, e := range list {
+		snapBytes += e.Size
+	}
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		bundle, err := admin.Enroll(ctx, fmt.Sprintf("bench laptop %d", i), passphrase, data.TestKDF)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := filepath.Join(b.TempDir(), "join")
+		b.StartTimer()
+		c0 := cpuTime()
+		s, _, res, err := cpsync.Join(ctx, dir, bundle, passphrase, cpsync.JoinOptions{Store: storeOpts(nil), Target: tg, Sync: syncOpts})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Login(ctx, "admin", adminPassword); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+		b.StopTimer()
+		if int64(res.Pulled) < history {
+			b.Fatalf("pulled %d of %d operations", res.Pulled, history)
+		}
+		s.Close()
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(history), "ops")
+	b.ReportMetric(float64(snapBytes)/1e6, "snapshot-MB")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/join")
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/join")
+	}
+}
+
+// BenchmarkWriteSnapshot1MOps measures what compaction costs an
+// administrator's device once a day on the same history: the state image
+// (SQLite's VACUUM INTO), compressing, sealing and putting its parts on a
+// folder target. Each snapshot written is removed again, so that the
+// join benchmark's network stays as it was.
+func BenchmarkWriteSnapshot1MOps(b *testing.B) {
+	_, admin, tg, _ := joinNetwork(b)
+	// Publish the logins of earlier runs: a snapshot needs everything of
+	// this device published.
+	if _, err := admin.Round(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c0 := cpuTime()
+		name, err := admin.WriteSnapshot(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c0
+		b.StopTimer()
+		list, err := tg.List(ctx, strings.TrimSuffix(name, ".snap")+"/")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range append(list, cpsync.Entry{Name: name}) {
+			if err := tg.Delete(ctx, e.Name); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/snapshot")
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/snapshot")
+	}
 }

@@ -63,6 +63,8 @@ func (b *BlobTarget) classify(op, name string, err error) error {
 		return fmt.Errorf("%s: %w", name, ErrExist)
 	case gcerrors.DeadlineExceeded, gcerrors.ResourceExhausted:
 		return offline(b.desc, err)
+	case gcerrors.PermissionDenied:
+		return unwritable(b.desc, ErrTargetReadOnly, err)
 	}
 	return fmt.Errorf("%s %s on %s: %w", op, name, b.desc, err)
 }

@@ -18,7 +18,12 @@
 //	keys/<epoch>.keys                 a new network key after a revocation,
 //	                                  sealed to each remaining device
 //	cursors/<device>                  how far each device has applied
-//	snap/<total>-<writer>.snap        snapshots for new devices
+//	snap/<total>-<writer>-<id>.snap   snapshots of the whole state, for new
+//	snap/<total>-<writer>-<id>/*.part devices and compaction (snapshot.go)
+//
+// An administrator's device compacts the log once a day: it writes a
+// snapshot and deletes the segments every active device has applied
+// (compact.go).
 //
 // The keys a device holds (network keys by epoch, its signing key, its box
 // key) are device-local settings sealed under the program's data key, so a

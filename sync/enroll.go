@@ -145,10 +145,12 @@ type JoinOptions struct {
 }
 
 // Join makes the empty (or new) folder dir a device of the bundle's
-// network: it creates the store under the device ID the administrator
-// enrolled, keeps the keys, and runs a first round, which replays every
-// device's segments. The person then logs in with their usual user name
-// and password: users travel as operations like everything else.
+// network: it makes the store, under the device ID the administrator
+// enrolled, from the network's newest snapshot (or empty when there is
+// none), keeps the keys, and runs a first round, which pulls the segments
+// after the snapshot. The person then logs in with their usual user name
+// and password: users travel as operations like everything else. A
+// snapshot that cannot be taken fails the join and leaves no store.
 func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt JoinOptions) (*data.Store, *Syncer, Result, error) {
 	var res Result
 	e, err := OpenEnrolment(bundle, passphrase)
@@ -168,9 +170,24 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 			return nil, nil, res, err
 		}
 	}
-	store, err := createWithDevice(ctx, dir, e.DeviceID, opt.Store)
+	box, err := ecdh.X25519().NewPrivateKey(e.BoxKey)
 	if err != nil {
-		return nil, nil, res, err
+		return nil, nil, res, data.Errorf(data.EINVALID, "damaged enrolment file: %v", err)
+	}
+	k := &keys{network: e.Network, netKeys: e.NetworkKeys, epoch: e.Epoch, priv: ed25519.NewKeyFromSeed(e.DeviceKey), box: box}
+	// The newest snapshot, if the network has one, becomes the store; the
+	// round then pulls the segments after it. Without one (or with the
+	// target out of reach) the store starts empty and the round replays
+	// every segment.
+	r := &snapReader{target: target, prefix: e.Network + "/", network: e.Network, devices: list, netKey: k.netKeyOf}
+	store, snapName, snap, err := r.restoreSnapshot(ctx, dir, e.DeviceID, opt.Store)
+	if err != nil && !IsOffline(err) {
+		return nil, nil, res, fmt.Errorf("first sync: %w", err)
+	}
+	if store == nil {
+		if store, err = createWithDevice(ctx, dir, e.DeviceID, opt.Store); err != nil {
+			return nil, nil, res, err
+		}
 	}
 	fail := func(err error) (*data.Store, *Syncer, Result, error) {
 		store.Close()
@@ -182,11 +199,6 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err := store.SetSetting(ctx, SettingTarget, e.Target); err != nil {
 		return fail(err)
 	}
-	box, err := ecdh.X25519().NewPrivateKey(e.BoxKey)
-	if err != nil {
-		return fail(data.Errorf(data.EINVALID, "damaged enrolment file: %v", err))
-	}
-	k := &keys{network: e.Network, netKeys: e.NetworkKeys, epoch: e.Epoch, priv: ed25519.NewKeyFromSeed(e.DeviceKey), box: box}
 	if err := saveKeys(ctx, store, e.DataKey, k); err != nil {
 		return fail(err)
 	}
@@ -194,11 +206,18 @@ func Join(ctx context.Context, dir string, bundle []byte, passphrase string, opt
 	if err != nil {
 		return fail(err)
 	}
-	// The newest snapshot first, if the network has one; then the round
-	// pulls the segments after it.
-	taken, err := sy.takeSnapshot(ctx)
-	if err != nil && !IsOffline(err) {
-		return store, sy, res, fmt.Errorf("first sync: %w", err)
+	taken := 0
+	if snap != nil {
+		for _, c := range snap.Chains {
+			p, _ := snap.chain(c.Device)
+			if err := sy.setCursor(ctx, c.Device, p); err != nil {
+				return fail(err)
+			}
+			taken += int(c.Seq)
+		}
+		if err := store.SetSetting(ctx, setSnapSeen, snapName); err != nil {
+			return fail(err)
+		}
 	}
 	res, err = sy.Round(ctx)
 	res.Pulled += taken

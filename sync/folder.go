@@ -77,13 +77,28 @@ func (f *FolderTarget) classify(op, name string, err error) error {
 	if rerr := f.reachable(); rerr != nil {
 		return rerr
 	}
+	return classifyFolderErr(f.String(), op, name, err)
+}
+
+// classifyFolderErr sorts an error of the os package on a reachable
+// folder: what a network file system says when its server is away is
+// offline; a refused write is read-only or full; the rest keeps its text.
+func classifyFolderErr(target, op, name string, err error) error {
+	writing := op != "list" && op != "read"
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		switch errno {
 		case syscall.EIO, syscall.ENOTCONN, syscall.EHOSTDOWN, syscall.EHOSTUNREACH,
 			syscall.ETIMEDOUT, syscall.ESTALE, syscall.ENETDOWN, syscall.ENETUNREACH:
-			return offline(f.String(), err)
+			return offline(target, err)
+		case syscall.EROFS:
+			return unwritable(target, ErrTargetReadOnly, err)
+		case syscall.ENOSPC, syscall.EDQUOT, syscall.EFBIG:
+			return unwritable(target, ErrTargetFull, err)
 		}
+	}
+	if writing && errors.Is(err, fs.ErrPermission) { // EACCES, EPERM; ERROR_ACCESS_DENIED on Windows
+		return unwritable(target, ErrTargetReadOnly, err)
 	}
 	return fmt.Errorf("%s %s: %w", op, name, err)
 }

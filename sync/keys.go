@@ -28,6 +28,8 @@ const (
 	setPending       = "sync.pending"        // "<first>-<last>" of a segment being written
 	setCursorPrefix  = "sync.cursor/"        // + device: "<last seq> <chain hash>" applied
 	setCursorPushed  = "sync.cursor_pushed"  // the cursor file last published
+	setSnapSeen      = "sync.snapshot_seen"  // the newest snapshot this device has looked at
+	setCompactAt     = "sync.compact_at"     // when this device last looked for segments to compact
 	// SettingTarget is the target URL (the name the command line uses).
 	SettingTarget = "sync_target"
 )

@@ -17,11 +17,12 @@ type MemoryTarget struct {
 	order   map[string]int // when each file was created, for lagging listings
 	created int
 
-	failNext int
-	failErr  error
-	lag      int
-	onRead   func(name string, data []byte) []byte
-	calls    map[string]int
+	failNext   int
+	failErr    error
+	failWrites error
+	lag        int
+	onRead     func(name string, data []byte) []byte
+	calls      map[string]int
 }
 
 // NewMemoryTarget returns an empty target.
@@ -43,6 +44,15 @@ func (m *MemoryTarget) FailNext(n int, err error) {
 		err = offline(m.String(), fmt.Errorf("injected failure"))
 	}
 	m.failNext, m.failErr = n, err
+}
+
+// FailWrites makes every Put and Delete fail with err until it is called
+// with nil, as a share that has turned read-only or full does; listing
+// and reading still work.
+func (m *MemoryTarget) FailWrites(err error) {
+	m.mu.Lock()
+	m.failWrites = err
+	m.mu.Unlock()
 }
 
 // LagListings makes listings hide the k most recently created files, as an
@@ -184,6 +194,9 @@ func (m *MemoryTarget) Put(ctx context.Context, name string, data []byte) error 
 	if err := m.fault("put"); err != nil {
 		return err
 	}
+	if m.failWrites != nil {
+		return m.failWrites
+	}
 	if _, ok := m.files[name]; ok {
 		return fmt.Errorf("%s: %w", name, ErrExist)
 	}
@@ -199,6 +212,9 @@ func (m *MemoryTarget) Delete(ctx context.Context, name string) error {
 	defer m.mu.Unlock()
 	if err := m.fault("delete"); err != nil {
 		return err
+	}
+	if m.failWrites != nil {
+		return m.failWrites
 	}
 	delete(m.files, name)
 	delete(m.order, name)

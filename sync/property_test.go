@@ -71,10 +71,10 @@ type pair struct {
 // saw each other are not; and the target holds no one's name.
 func TestPropertyConverges(t *testing.T) {
 	setChecks(t, defaultChecks)
-	var stats struct{ devices, notes, concurrent, sequential int }
+	var stats struct{ devices, notes, concurrent, sequential, compacted int }
 	defer func() {
-		t.Logf("over all checks: %d devices, %d notes, %d concurrent pairs, %d sequential pairs",
-			stats.devices, stats.notes, stats.concurrent, stats.sequential)
+		t.Logf("over all checks: %d devices, %d notes, %d concurrent pairs, %d sequential pairs, %d segments compacted",
+			stats.devices, stats.notes, stats.concurrent, stats.sequential, stats.compacted)
 	}()
 	rapid.Check(t, func(rt *rapid.T) {
 		tb := rapidTB{TB: t, rt: rt}
@@ -146,7 +146,7 @@ func TestPropertyConverges(t *testing.T) {
 		for i := 0; i < steps; i++ {
 			d := pick("device")
 			d.clock.Advance(time.Duration(rapid.IntRange(0, 600).Draw(rt, "seconds")) * time.Second)
-			switch rapid.IntRange(0, 21).Draw(rt, "action") {
+			switch rapid.IntRange(0, 23).Draw(rt, "action") {
 			case 0:
 				newCase(d)
 			case 1: // a register field of the case or, sealed, of the person
@@ -306,6 +306,25 @@ func TestPropertyConverges(t *testing.T) {
 			case 21:
 				if c := pickFrom(consents, "consent"); c != "" {
 					tolerateInvalid(d.sess.RevokeConsent(ctx, c, data.Revocation{})) // invalid: already revoked
+				}
+			case 22: // the administrator's device compacts what every device has applied
+				if rapid.Bool().Draw(rt, "everyone synced first") {
+					for pass := 0; pass < 2; pass++ {
+						for _, x := range devs {
+							x.mustRound()
+						}
+					}
+				}
+				devs[0].mustRound()
+				cr, err := devs[0].sy.Compact(ctx)
+				if err != nil {
+					rt.Fatalf("compact: %v", err)
+				}
+				stats.compacted += cr.Deleted
+			case 23: // a new device joins (from the newest snapshot, if any)
+				if n < 8 {
+					devs = append(devs, devs[0].enroll(fmt.Sprintf("dev%d", n)))
+					n++
 				}
 			}
 		}

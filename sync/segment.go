@@ -70,8 +70,9 @@ type Segment struct {
 	Hash [32]byte
 }
 
-// SegmentError says which file failed verification and why. Every decode
-// failure is one, so a report can always name the file.
+// SegmentError says which file (a segment, or a snapshot or one of its
+// parts) failed verification and why. Every decode failure is one, so a
+// report can always name the file.
 type SegmentError struct {
 	Name   string
 	Reason string
@@ -81,10 +82,14 @@ type SegmentError struct {
 }
 
 func (e *SegmentError) Error() string {
-	if e.Newer {
-		return fmt.Sprintf("segment %s was written by a newer version of ConnectPoint (%s): update ConnectPoint on this device", e.Name, e.Reason)
+	kind := "segment"
+	if strings.Contains("/"+e.Name, "/snap/") {
+		kind = "snapshot"
 	}
-	return fmt.Sprintf("segment %s: %s", e.Name, e.Reason)
+	if e.Newer {
+		return fmt.Sprintf("%s %s was written by a newer version of ConnectPoint (%s): update ConnectPoint on this device", kind, e.Name, e.Reason)
+	}
+	return fmt.Sprintf("%s %s: %s", kind, e.Name, e.Reason)
 }
 
 func (e *SegmentError) Unwrap() error { return e.Err }

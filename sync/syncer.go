@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sort"
 	"strings"
 	stdsync "sync"
@@ -23,7 +22,13 @@ type Options struct {
 	// MaxOps is the most operations one pushed segment holds (default
 	// 5000, at most MaxSegmentOps); a round pushes as many as it takes.
 	MaxOps int
-	Logger *slog.Logger
+	// CompactEvery is how often an administrator's device looks, in a
+	// round, for segments to compact (default a day; negative: never).
+	CompactEvery time.Duration
+	// CompactMin is the fewest segments worth compacting (default 100):
+	// each compaction writes a snapshot of the whole state.
+	CompactMin int
+	Logger     *slog.Logger
 }
 
 // Syncer runs rounds for one device: its store, the program's data key
@@ -40,6 +45,11 @@ type Syncer struct {
 
 	mu      stdsync.Mutex // one round at a time
 	cursors map[string]position
+	// conflicts is the count the last round found; -1 before the first.
+	// Counting scans every field's heads (a third of a second on a
+	// state-size program), and only a round that moved operations can
+	// change it: a local write is pushed by the next round.
+	conflicts int
 }
 
 // Result is what a round did.
@@ -48,6 +58,7 @@ type Result struct {
 	Pulled    int // other devices' operations applied that were new here
 	Conflicts int // fields in conflict after the round
 	Pending   int // own operations still to publish
+	Compacted int // segments deleted by compaction (administrators' devices)
 }
 
 // ErrNotSetUp is returned by New on a device that has no sync keys yet:
@@ -91,8 +102,14 @@ func newSyncer(ctx context.Context, store *data.Store, dataKey []byte, target Ta
 	if opt.MaxOps > MaxSegmentOps {
 		opt.MaxOps = MaxSegmentOps
 	}
+	if opt.CompactEvery == 0 {
+		opt.CompactEvery = 24 * time.Hour
+	}
+	if opt.CompactMin <= 0 {
+		opt.CompactMin = 100
+	}
 	sy := &Syncer{store: store, target: target, dataKey: dataKey, keys: k, prefix: k.network + "/",
-		opt: opt, log: opt.Logger, cursors: map[string]position{}}
+		opt: opt, log: opt.Logger, cursors: map[string]position{}, conflicts: -1}
 	if sy.log == nil {
 		sy.log = slog.Default()
 	}
@@ -200,7 +217,9 @@ type segRef struct {
 // An unreachable target ends the round with an error for which IsOffline
 // holds. A segment that fails verification stops only its device's chain:
 // the round goes on with the others and returns a *RoundError naming the
-// file; nothing of the bad segment is applied.
+// file; nothing of the bad segment is applied. A target that refuses
+// writes (read-only, full) is one problem of the RoundError, said once:
+// the round still pulls, and publishes nothing.
 func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	sy.mu.Lock()
 	defer sy.mu.Unlock()
@@ -227,29 +246,49 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 		}
 		problems = append(problems, err)
 	}
-	byDevice := map[string][]segRef{}
-	for _, e := range entries {
-		dev, first, last, ok := parseSegmentName(strings.TrimPrefix(e.Name, sy.prefix))
-		if !ok {
-			continue // not ours: a desktop.ini, a cloud client's conflict copy...
+	byDevice := segmentsByDevice(sy.prefix, entries)
+	// refused is a write the target refused (read-only, full): it is
+	// reported once, the writes after it are not tried, and pulling goes on.
+	var refused error
+	write := func(what string, step func() error) error {
+		if refused != nil {
+			return nil
 		}
-		byDevice[dev] = append(byDevice[dev], segRef{name: e.Name, first: first, last: last})
-	}
-	for _, refs := range byDevice {
-		sort.Slice(refs, func(i, j int) bool { return refs[i].first < refs[j].first })
-	}
-	if err := sy.publishDevices(ctx); err != nil {
-		if IsOffline(err) {
-			return res, err
+		err := step()
+		switch {
+		case err == nil:
+		case IsOffline(err) || ctx.Err() != nil:
+			return err
+		case isUnwritable(err):
+			refused = err
+			problems = append(problems, err)
+		case what != "":
+			problems = append(problems, fmt.Errorf("%s: %w", what, err))
+		default:
+			problems = append(problems, err)
 		}
-		problems = append(problems, err)
+		return nil
+	}
+	if err := write("", func() error { return sy.publishDevices(ctx) }); err != nil {
+		return res, err
 	}
 	me := sy.store.Device()
-	if res.Pushed, err = sy.push(ctx, byDevice[me]); err != nil {
+	if err := write("publish this device's operations", func() (err error) {
+		res.Pushed, err = sy.push(ctx, byDevice[me])
+		return err
+	}); err != nil {
+		return res, err
+	}
+	// Chains that stop before the oldest segment left (compacted) go on
+	// from a snapshot first.
+	n, err := sy.catchUp(ctx, entries, byDevice)
+	res.Pulled += n
+	if err != nil {
 		if IsOffline(err) || ctx.Err() != nil {
 			return res, err
 		}
-		problems = append(problems, fmt.Errorf("publish this device's operations: %w", err))
+		sy.log.Warn("sync: snapshot refused", "err", err)
+		problems = append(problems, err)
 	}
 	devs := make([]string, 0, len(byDevice))
 	for d := range byDevice {
@@ -259,13 +298,7 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	}
 	sort.Strings(devs)
 	for _, d := range devs {
-		refs := byDevice[d]
-		if e, ok := sy.devices.Device(d); ok && e.Revoked {
-			// What a revoked device wrote after its revocation is not
-			// taken, by decision rather than by accident: skip it quietly.
-			refs = slices.DeleteFunc(slices.Clone(refs), func(r segRef) bool { return r.last > e.RevokedAfter })
-		}
-		n, err := sy.pull(ctx, d, refs)
+		n, err := sy.pull(ctx, d, takeable(sy.devices, d, byDevice[d]))
 		res.Pulled += n
 		if err != nil {
 			if IsOffline(err) || ctx.Err() != nil {
@@ -275,15 +308,19 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 			problems = append(problems, err)
 		}
 	}
-	if err := sy.publishCursor(ctx); err != nil {
-		if IsOffline(err) {
-			return res, err
-		}
-		problems = append(problems, err)
-	}
-	if res.Conflicts, err = sy.store.ConflictCount(ctx); err != nil {
+	if err := write("", func() error { return sy.publishCursor(ctx) }); err != nil {
 		return res, err
 	}
+	if err := write("compact the log", func() error { return sy.compactInRound(ctx, entries, &res) }); err != nil {
+		return res, err
+	}
+	if sy.conflicts < 0 || res.Pushed > 0 || res.Pulled > 0 {
+		if sy.conflicts, err = sy.store.ConflictCount(ctx); err != nil {
+			sy.conflicts = -1
+			return res, err
+		}
+	}
+	res.Conflicts = sy.conflicts
 	if res.Pending, err = sy.Pending(ctx); err != nil {
 		return res, err
 	}

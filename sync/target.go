@@ -64,6 +64,41 @@ func (e *offlineError) Unwrap() []error { return []error{ErrOffline, e.err} }
 // IsOffline reports whether err means the target could not be reached.
 func IsOffline(err error) bool { return errors.Is(err, ErrOffline) }
 
+var (
+	// ErrTargetReadOnly marks writes refused because the target is
+	// read-only or this device's account may not write there.
+	ErrTargetReadOnly = errors.New("sync target is read-only")
+	// ErrTargetFull marks writes refused because the target is out of
+	// space (or over its quota).
+	ErrTargetFull = errors.New("sync target is full")
+)
+
+// unwritable wraps err, a refused write, as ErrTargetReadOnly or
+// ErrTargetFull (kind), with a sentence that says what to do.
+func unwritable(target string, kind error, err error) error {
+	return &unwritableError{target: target, kind: kind, err: err}
+}
+
+type unwritableError struct {
+	target string
+	kind   error
+	err    error
+}
+
+func (e *unwritableError) Error() string {
+	what := "is read-only, or this computer's account may not write there"
+	if e.kind == ErrTargetFull {
+		what = "is full: free space there"
+	}
+	return fmt.Sprintf("%s %s; nothing was published, and this device's work is kept and goes out once it can write (%v)", e.target, what, e.err)
+}
+func (e *unwritableError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// isUnwritable reports whether err means the target refuses writes.
+func isUnwritable(err error) bool {
+	return errors.Is(err, ErrTargetReadOnly) || errors.Is(err, ErrTargetFull)
+}
+
 // OpenTarget opens the target a URL names:
 //
 //	/srv/share/connectpoint, \\server\share\cp, C:\Sync  a folder
