@@ -123,16 +123,16 @@ func (sess *Session) ImportFacilities(ctx context.Context, fs []Facility, dryRun
 		return sum, nil
 	}
 	err = sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
+		var creates []newRecord
 		for _, wr := range writes {
-			var err error
 			if wr.create {
-				err = w.create(EntFacility, wr.id, wr.fields)
-			} else {
-				err = writeRecord(w, EntFacility, wr.id, wr.fields)
-			}
-			if err != nil {
+				creates = append(creates, newRecord{wr.id, wr.fields})
+			} else if err := writeRecord(w, EntFacility, wr.id, wr.fields); err != nil {
 				return err
 			}
+		}
+		if err := w.createAll(EntFacility, creates); err != nil {
+			return err
 		}
 		return sess.audit(w, "directory.import", EntFacility, "", fmt.Sprintf("%d added, %d changed", len(sum.Added), len(sum.Changed)))
 	})

@@ -50,6 +50,17 @@ func (e *EntityDef) Field(name string) (FieldDef, bool) {
 	return FieldDef{}, false
 }
 
+// fieldIndex returns the index of the named field in e.Fields, -1 when e
+// has none.
+func (e *EntityDef) fieldIndex(name string) int {
+	for i, f := range e.Fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // FieldTombstone is the register that deletes a record. Its value lists the
 // heads of the record's fields that the deleter saw; an edit it did not see
 // brings the record back for review.

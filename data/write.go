@@ -121,78 +121,123 @@ func (w *writeTx) set(entity, row, field, value string) error {
 }
 
 // create writes the fields of a record this transaction has just made up
-// an ID for. Nothing can precede its operations, so there is nothing to
-// look up or merge: the operations, their heads and the row each go in with
-// one multi-row statement, which is what makes imports fast. Empty values
-// are not written.
+// an ID for (see createAll).
 func (w *writeTx) create(entity, row string, fields map[string]string) error {
+	return w.createAll(entity, []newRecord{{row, fields}})
+}
+
+// newRecord is a record a transaction has just made up an ID for, by field
+// name. Empty values are not written.
+type newRecord struct {
+	row    string
+	fields map[string]string
+}
+
+// createBatch is how many records createAll writes with one set of bulk
+// statements: a few megabytes of JSON.
+const createBatch = 2000
+
+// createAll writes records this transaction has just made up IDs for.
+// Nothing can precede their operations, so there is nothing to look up or
+// merge: the operations, their heads, the set members and the rows each go
+// in with one bulk statement per batch of records, which is what makes
+// imports fast.
+func (w *writeTx) createAll(entity string, recs []newRecord) error {
 	e, ok := Entity(entity)
 	if !ok || e.Append {
 		return fmt.Errorf("create %s: not a register entity", entity)
 	}
-	cols := []string{"id"}
-	vals := []any{row}
-	var ops, heads, elems []any
-	addOp := func(field string, value []byte) *Op {
-		op := w.newOp(entity, row, field, value, nil)
-		ops = append(ops, op.Device, op.Seq, int64(op.HLC), op.Entity, op.Row, op.Field, op.Value, "[]", op.User)
-		return op
+	var ops, heads, elems, rows jsonRows
+	vals := make([][]byte, len(e.Fields))
+	for start := 0; start < len(recs); start += createBatch {
+		ops.reset()
+		heads.reset()
+		elems.reset()
+		rows.reset()
+		for _, r := range recs[start:min(start+createBatch, len(recs))] {
+			if err := w.createRows(e, r, vals, &ops, &heads, &elems, &rows); err != nil {
+				return err
+			}
+		}
+		for _, ins := range []struct {
+			query string
+			rows  *jsonRows
+		}{
+			{insertOpsSQL, &ops},
+			{insertHeadsSQL, &heads},
+			{insertElemsSQL, &elems},
+			{entitySQLs[e.Name].insertRows, &rows},
+		} {
+			if ins.rows.rows == 0 {
+				continue
+			}
+			if _, err := w.m.exec(ins.query, ins.rows.text()); err != nil {
+				return fmt.Errorf("create %s: %w", entity, err)
+			}
+		}
 	}
-	for _, name := range sortedKeys(fields) {
-		v := fields[name]
+	return nil
+}
+
+// createRows adds one new record's operations, heads, set members and
+// table row to the bulk statements' rows. vals is scratch space, one per
+// field of e.
+func (w *writeTx) createRows(e *EntityDef, r newRecord, vals [][]byte, ops, heads, elems, rows *jsonRows) error {
+	if !jsonSafe(r.row) {
+		return fmt.Errorf("create %s: %q is not an ID", e.Name, r.row)
+	}
+	clear(vals)
+	// Fields in name order, so that the operation log does not depend on
+	// map order.
+	for _, name := range sortedKeys(r.fields) {
+		v := r.fields[name]
 		if v == "" {
 			continue
 		}
-		f, ok := e.Field(name)
-		if !ok {
-			return fmt.Errorf("%s has no field %q", entity, name)
+		i := e.fieldIndex(name)
+		if i < 0 {
+			return fmt.Errorf("%s has no field %q", e.Name, name)
 		}
+		f := e.Fields[i]
 		if f.Kind == Set {
 			set := uniqueSorted(strings.Split(v, ","))
 			for _, el := range set {
-				op := addOp(name, []byte("+"+el))
-				elems = append(elems, entity, row, name, el, op.Device, op.Seq)
+				op := w.newOp(e.Name, r.row, name, []byte("+"+el), nil)
+				ops.opRow(op, "[]")
+				elems.row()
+				elems.str(e.Name)
+				elems.str(r.row)
+				elems.str(name)
+				elems.hex([]byte(el))
+				elems.str(op.Device)
+				elems.int(op.Seq)
 			}
-			cols, vals = append(cols, quote(name)), append(vals, strings.Join(set, ","))
+			vals[i] = []byte(strings.Join(set, ","))
 			continue
 		}
-		var val any = v
 		b := []byte(v)
 		if f.Sealed {
 			var err error
-			if b, err = w.seal(e, f, row, v); err != nil {
+			if b, err = w.seal(e, f, r.row, v); err != nil {
 				return err
 			}
-			val = b
-		} else if f.Secret {
-			val = b
 		}
-		op := addOp(name, b)
-		heads = append(heads, entity, row, name, op.Device, op.Seq)
-		cols, vals = append(cols, quote(name)), append(vals, val)
+		op := w.newOp(e.Name, r.row, name, b, nil)
+		ops.opRow(op, "[]")
+		heads.row()
+		heads.str(e.Name)
+		heads.str(r.row)
+		heads.str(name)
+		heads.str(op.Device)
+		heads.int(op.Seq)
+		vals[i] = b
 	}
-	for _, ins := range []struct {
-		table string
-		cols  string
-		n     int
-		args  []any
-	}{
-		{"ops", "device, seq, hlc, entity, row_id, field, value, prev, user_id", 9, ops},
-		{"heads", "entity, row_id, field, device, seq", 5, heads},
-		{"set_elems", "entity, row_id, field, elem, device, seq", 6, elems},
-		{e.Table, strings.Join(cols, ", "), len(cols), vals},
-	} {
-		if len(ins.args) == 0 {
-			continue
-		}
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", ins.n), ", ") + ")"
-		q := fmt.Sprintf("INSERT INTO %s(%s) VALUES %s", ins.table, ins.cols,
-			strings.TrimSuffix(strings.Repeat(row+", ", len(ins.args)/ins.n), ", "))
-		if _, err := w.m.exec(q, ins.args...); err != nil {
-			return fmt.Errorf("create %s %s: %w", entity, row, err)
-		}
+	rows.row()
+	rows.str(r.row)
+	for _, v := range vals {
+		rows.hex(v)
 	}
-	w.m.tombstoned[e.Name+"/"+row] = false
+	w.m.tombstoned[e.Name+"/"+r.row] = false
 	return nil
 }
 
@@ -329,42 +374,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// ApplyRemote applies operations from other devices in one transaction:
-// all of them or, on any error, none. It returns how many were new.
-func (s *Store) ApplyRemote(ctx context.Context, ops []*Op) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, storeErr(fmt.Errorf("begin: %w", err))
-	}
-	defer tx.Rollback()
-	m := newMerger(ctx, s, tx)
-	defer m.close()
-	n := 0
-	var newest HLC
-	for _, op := range ops {
-		ok, err := m.apply(op)
-		if err != nil {
-			return 0, storeErr(err)
-		}
-		if ok {
-			n++
-		}
-		if op.HLC > newest {
-			newest = op.HLC
-		}
-	}
-	if newest > s.hlc.Last() {
-		if err := saveHLC(ctx, m, newest); err != nil {
-			return 0, storeErr(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, storeErr(fmt.Errorf("commit: %w", err))
-	}
-	s.hlc.Observe(newest)
-	return n, nil
 }
 
 // saveHLC keeps the newest HLC in the device's settings, inside the
