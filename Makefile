@@ -6,6 +6,7 @@ SHELL := /bin/bash
 
 GO          ?= go
 BIN         := bin/connectpoint
+BLANK       := bin/blankwindow
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 VERSION     := $(VERSION)# asked of git once: every artifact of one run carries the same version
 LDFLAGS     := -X main.version=$(VERSION)
@@ -68,7 +69,7 @@ endef
 # Targets such as test run their prerequisites in the order written, even under -j.
 .NOTPARALLEL:
 
-.PHONY: help deps test-deps dist-deps build run test vet unit smoke screenshots bench clean \
+.PHONY: help deps test-deps dist-deps build run test vet unit smoke screenshots bench bench-go bench-startup clean \
 	dist dist-linux-bin dist-deb dist-tar dist-win dist-check icons
 
 # help: list the targets.
@@ -80,7 +81,9 @@ help:
 	@echo "make test        go vet, go test -race, the smoke test under Xvfb, then make dist-check"
 	@echo "make smoke       start the built app under Xvfb and screenshot it"
 	@echo "make screenshots every screen on the demo program, as PNGs in screenshots/"
-	@echo "make bench       run the Go benchmarks (BENCH=pkgs BENCHPAT=re BENCHTIME=1s)"
+	@echo "make bench       bench-go, then bench-startup"
+	@echo "make bench-go    the Go benchmarks (BENCH=pkgs BENCHPAT=re BENCHTIME=1s)"
+	@echo "make bench-startup  start and memory of the window against a blank Fyne window, under Xvfb (RUNS=10 SIZES='county state')"
 	@echo "make dist        the installers in $(DIST)/: .deb, .tar.xz, Windows setup .exe (version $(VERSION))"
 	@echo "make dist-check  check the .deb (unpacked, its connectpoint version) and the Windows installer (part of make test; WINDOWS_CHECK=0 skips Windows)"
 	@echo "make icons       regenerate packaging/icons/ from assets/icon.png (ImageMagick)"
@@ -131,10 +134,20 @@ smoke:
 screenshots: test-deps build
 	scripts/screenshots.sh
 
-# bench: the Go benchmarks, figures printed as go test gives them.
-bench:
+# bench: every figure of the performance budget (DESIGN §7).
+bench: bench-go bench-startup
+
+# bench-go: the Go benchmarks, figures printed as go test gives them.
+bench-go:
 	@echo "==> go test -bench $(BENCHPAT) $(BENCH)"
 	$(GO) test -run '^$$' -bench '$(BENCHPAT)' $(BENCHFLAGS) $(BENCH)
+
+# bench-startup: the window's start and memory against a blank Fyne window built the same way
+# (scripts/startup.sh). The first run generates the state-size demo program (a few minutes).
+bench-startup: test-deps build
+	@echo "==> go build $(BLANK)"
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BLANK) ./internal/blankwindow
+	scripts/startup.sh
 
 # dist: every installer, into $(DIST)/ (see README, "Installing"). Signs the Windows files when
 # CONNECTPOINT_SIGN_CERT and CONNECTPOINT_SIGN_PASSWORD are set; says "unsigned" otherwise.

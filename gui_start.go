@@ -9,6 +9,7 @@ import (
 
 	"connectpoint/data"
 	"connectpoint/gui"
+	"connectpoint/internal/startmark"
 	cpsync "connectpoint/sync"
 )
 
@@ -29,6 +30,7 @@ func startGUI(dir string) error {
 		return r, err
 	})
 	w.SetSyncSettings(sv)
+	startmark.Arm() // for scripts/startup.sh; nothing unless asked
 	w.ShowAndRun()
 	return nil
 }
