@@ -144,29 +144,31 @@ func (s *dashboardScreen) showOnCall() {
 	s.onCall.Refresh()
 }
 
-// showCheckIns counts the check-ins due today and overdue.
+// showCheckIns shows the check-ins due today and overdue, as the reminders
+// last counted them (reminders.go).
 func (s *dashboardScreen) showCheckIns() {
 	if s.checkInBox == nil {
 		return
 	}
-	due, err := s.sess.MyCheckIns(s.app.ctx(), s.app.now(), 0)
-	if err != nil {
-		s.checkIns.SetText(s.app.errorText(err))
+	r := s.app.reminders
+	if r == nil || !r.counted {
+		s.checkIns.Importance = widget.MediumImportance
+		s.checkIns.SetText(lang.L("Check-ins due today: counting…"))
 		return
 	}
-	n, late := 0, 0
-	for _, d := range due {
-		switch d.State {
-		case data.CheckInOverdue:
-			late++
-			n++
-		case data.CheckInDue:
-			n++
-		}
-	}
 	s.checkIns.Importance = widget.MediumImportance
-	if late > 0 {
+	if r.late > 0 {
 		s.checkIns.Importance = widget.DangerImportance
 	}
-	s.checkIns.SetText(lang.L("Check-ins due today: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": n, "Late": late}))
+	s.checkIns.SetText(lang.L("Check-ins due today: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": r.due, "Late": r.late}))
+}
+
+// dashboard returns the dashboard screen if it has been built.
+func (s *shell) dashboard() *dashboardScreen {
+	for _, sec := range s.sections {
+		if d, ok := sec.screen.(*dashboardScreen); ok {
+			return d
+		}
+	}
+	return nil
 }
