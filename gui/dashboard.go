@@ -109,6 +109,12 @@ func (s *dashboardScreen) onTick() {
 	s.list.list.Refresh()
 }
 
+// onCallShown is how many coaches on call the dashboard lists; the rest
+// are a count and a button to the roster. The list must not grow with the
+// program: on a state-size roster (800 coaches) it made the window 18,000
+// pixels tall, and its image alone took 180 MB.
+const onCallShown = 6
+
 // showOnCall lists the active coaches on call now, phone first to dial.
 func (s *dashboardScreen) showOnCall() {
 	a, ctx := s.app, s.app.ctx()
@@ -128,6 +134,9 @@ func (s *dashboardScreen) showOnCall() {
 			continue
 		}
 		n++
+		if n > onCallShown {
+			continue
+		}
 		name := widget.NewLabel(c.Name)
 		name.TextStyle.Bold = true
 		name.Truncation = fyne.TextTruncateEllipsis
@@ -137,9 +146,14 @@ func (s *dashboardScreen) showOnCall() {
 		}
 		s.onCall.Add(container.New(columns{130, 310}, name, phone, widget.NewLabel(strings.Join(c.Languages, " "))))
 	}
-	if n == 0 {
+	all := widget.NewButton(lang.L("Show all coaches"), func() { a.shell.open("coaches") })
+	switch {
+	case n == 0:
 		s.onCall.Add(sentence(lang.L("No coach is on call now.")))
-		s.onCall.Add(container.NewHBox(widget.NewButton(lang.L("Show all coaches"), func() { a.shell.open("coaches") })))
+		s.onCall.Add(container.NewHBox(all))
+	case n > onCallShown:
+		more := widget.NewLabel(lang.LocalizePlural("{{.Count}} more on call", n-onCallShown, map[string]int{"Count": n - onCallShown}))
+		s.onCall.Add(container.NewHBox(more, all))
 	}
 	s.onCall.Refresh()
 }

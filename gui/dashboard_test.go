@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"connectpoint/data"
 )
 
@@ -39,5 +41,38 @@ func TestDashboardShowsTheRemindersCount(t *testing.T) {
 	a.reminders.run()
 	if !shows(a, "Check-ins due today: 2 (1 overdue)") {
 		t.Error("the dashboard does not follow the reminders' count")
+	}
+}
+
+// The dashboard lists a few coaches on call and counts the rest: the
+// window must not grow with the roster.
+func TestDashboardOnCallIsShort(t *testing.T) {
+	dir := t.TempDir()
+	opt, _ := testOptions()
+	admin, _, _, _ := workflowProgram(t, dir, opt) // two coaches on call
+	ctx := t.Context()
+	for i := range 10 {
+		id, err := admin.AddCoach(ctx, data.Coach{Name: "Coach " + string(rune('A'+i)), Phone: "630-555-01" + string(rune('0'+i)) + "0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admin.AddShift(ctx, data.Shift{Coach: id, StartsAt: start.Add(-time.Hour), EndsAt: start.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := loggedIn(t, dir, opt, "coordinator")
+	d := a.shell.dashboard()
+	if d == nil || current(a.shell) != "dashboard" {
+		t.Fatal("not on the dashboard")
+	}
+	if got := len(d.onCall.Objects); got != onCallShown+1 {
+		t.Errorf("%d rows on call, want %d and a count", got, onCallShown)
+	}
+	if !shows(a, "6 more on call") {
+		t.Error("the coaches not listed are not counted")
+	}
+	test.Tap(button(t, a, "Show all coaches"))
+	if current(a.shell) != "coaches" {
+		t.Errorf("Show all coaches opened %s", current(a.shell))
 	}
 }
