@@ -10,10 +10,15 @@ BLANK       := bin/blankwindow
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 VERSION     := $(VERSION)# asked of git once: every artifact of one run carries the same version
 LDFLAGS     := -X main.version=$(VERSION)
-# no_emoji leaves Fyne's 4 MB colour emoji font out: no screen uses emoji, and parsing it for each
-# text style cost 12 MB of memory and 85 ms of processor time at the window's start (make
-# bench-startup). An emoji typed into a note is drawn from the system's fonts, if they have one.
-GOTAGS      ?= no_emoji
+# Fyne build tags (measured with make bench-startup):
+# - no_emoji leaves Fyne's 4 MB colour emoji font out: no screen uses emoji, and parsing it for
+#   each text style cost 12 MB of memory and 85 ms of processor time at the window's start. An
+#   emoji typed into a note is drawn from the system's fonts, if they have one.
+# - no_animations: a focused entry's fading cursor redraws the whole window 60 times a second,
+#   which without a graphics card (software OpenGL: virtual machines, remote desktops) cost 5% of
+#   a processor on the login window and 60% on Facilities with 20,000 facilities, for as long as
+#   the window sat there. The cursor stays lit instead; buttons do not ripple when pressed.
+GOTAGS      ?= no_emoji,no_animations
 DATA        ?= ./.data
 ARGS        ?=
 TEST_TIMEOUT ?= 30m

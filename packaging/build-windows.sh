@@ -13,7 +13,7 @@ set -euo pipefail
 GO="${GO:-go}"
 WIN_CC="${WIN_CC:-x86_64-w64-mingw32-gcc}"
 BUILD="${BUILD:-dist/build/windows}"
-GOTAGS="${GOTAGS-no_emoji}" # as the Makefile's: no colour emoji font
+GOTAGS="${GOTAGS-no_emoji,no_animations}" # as the Makefile's (see there)
 WINDRES="${WINDRES:-x86_64-w64-mingw32-windres}"
 OBJDUMP="${OBJDUMP:-x86_64-w64-mingw32-objdump}"
 

@@ -20,7 +20,7 @@
 # opened, and once the app has gone quiet VmRSS and VmHWM are read from /proc. The blank window's
 # figure is its VmRSS a second after it started.
 #
-# Environment: RUNS (10), SIZES ("county state"; "" skips memory), BIN, BLANK, CACHE (the system's
+# Environment: RUNS (10), TRACE=1 (the app's processor time and memory each second of a memory run), SIZES ("county state"; "" skips memory), BIN, BLANK, CACHE (the system's
 # temporary folder), OUT (screenshots/, where startup-SIZE.png shows each memory run's last
 # screen), KEEP_TMP=1.
 set -euo pipefail
@@ -119,7 +119,7 @@ stop() {
 	pid=""
 }
 
-# settle: wait until the app is done with what it was asked: two seconds in a row in which it
+# settle WHAT: wait until the app is done with what it was asked: two seconds in a row in which it
 # used under 40% of a processor and its memory changed by under 1 MB. Not "idle": a focused entry's
 # blinking cursor redraws the window, which costs 5-20% of a processor with software OpenGL.
 settle() {
@@ -130,12 +130,13 @@ settle() {
 		kill -0 "$pid" 2>/dev/null || fail "the app exited (KEEP_TMP=1 keeps its log)"
 		cpu0=$cpu1 rss0=$rss1
 		cpu1=$(cpu_ms "$pid") rss1=$(status_kb "$pid" VmRSS)
+		[ -z "${TRACE:-}" ] || say "  $1: cpu $((cpu1 - cpu0)) ms/s, VmRSS $(mb "$rss1") MB"
 		if [ $((cpu1 - cpu0)) -lt 400 ] && [ $((rss1 - rss0)) -lt 1024 ] && [ $((rss0 - rss1)) -lt 1024 ]; then
 			quiet=$((quiet + 1))
 		else
 			quiet=0
 		fi
-		[ "$SECONDS" -lt "$deadline" ] || fail "the app was still busy after ${SETTLE_TIMEOUT}s"
+		[ "$SECONDS" -lt "$deadline" ] || fail "$1: the app was still busy after ${SETTLE_TIMEOUT}s"
 	done
 }
 
@@ -200,16 +201,16 @@ for size in $SIZES; do
 	before=$(logins) # the check above is one login too
 	launch app "$BIN" --data "$TMP/mem"
 	start_ms=$started_ms
-	settle
+	settle "$size: login window"
 	xdotool type --delay 20 coordinator
 	xdotool key Tab
 	xdotool type --delay 20 "$PASSWORD"
 	xdotool key Return
-	settle
+	settle "$size: logged in"
 	nav 1 # Cases
-	settle
+	settle "$size: Cases"
 	nav 3 # Facilities
-	settle
+	settle "$size: Facilities"
 	rss=$(status_kb "$pid" VmRSS)
 	hwm=$(status_kb "$pid" VmHWM)
 	mkdir -p "$OUT"
