@@ -15,14 +15,16 @@
 # processor time each program had used by then (less disturbed by other work on the machine).
 #
 # Memory: for each size in SIZES, a demo program with that much made-up data (connectpoint demo
-# --size; generated once into CACHE, minutes for the state size, then copied for each run). The
-# app is started, the coordinator logs in (xdotool types), the case list and the facilities are
-# opened, and once the app has gone quiet VmRSS and VmHWM are read from /proc. The blank window's
-# figure is its VmRSS a second after it started.
+# --size; generated once into CACHE, about two minutes for the state size, then copied for each
+# run). The app is started, the coordinator logs in (xdotool types), the case list and the
+# facilities are opened; after each step the script waits until the app has been quiet for QUIET
+# seconds, then reads VmRSS (and the peak, VmHWM) from /proc. The blank window's figure is its
+# VmRSS a second after it started.
 #
-# Environment: RUNS (10), TRACE=1 (the app's processor time and memory each second of a memory run), SIZES ("county state"; "" skips memory), BIN, BLANK, CACHE (the system's
-# temporary folder), OUT (screenshots/, where startup-SIZE.png shows each memory run's last
-# screen), KEEP_TMP=1.
+# Environment: RUNS (10), SIZES ("county state"; "" skips memory), QUIET (12), TRACE=1 (the app's
+# processor time and memory each second of a memory run), BIN, BLANK, CACHE (the system's temporary
+# folder), OUT (screenshots/, where startup-SIZE.png shows each memory run's last screen),
+# KEEP_TMP=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +36,7 @@ CACHE="${CACHE:-${TMPDIR:-/tmp}}"
 OUT="${OUT:-$ROOT/screenshots}"
 PASSWORD=demo-password
 SETTLE_TIMEOUT=300 # seconds a memory run may take to go quiet after each step
+QUIET="${QUIET:-12}"
 
 say() { echo "startup: $*"; }
 fail() { echo "startup: FAIL: $*" >&2; exit 1; }
@@ -119,13 +122,13 @@ stop() {
 	pid=""
 }
 
-# settle WHAT: wait until the app is done with what it was asked: two seconds in a row in which it
-# used under 40% of a processor and its memory changed by under 1 MB. Not "idle": a focused entry's
-# blinking cursor redraws the window, which costs 5-20% of a processor with software OpenGL.
+# settle WHAT: wait until the app is done with what it was asked: QUIET seconds in a row in which
+# it used under 40% of a processor and its memory changed by under 1 MB. QUIET (12) is longer than
+# the app takes to give memory back after a burst of work (internal/memtrim looks every 5 s).
 settle() {
 	local cpu0 cpu1 rss0 rss1 quiet=0 deadline=$((SECONDS + SETTLE_TIMEOUT))
 	cpu1=$(cpu_ms "$pid") rss1=$(status_kb "$pid" VmRSS)
-	while [ "$quiet" -lt 2 ]; do
+	while [ "$quiet" -lt "$QUIET" ]; do
 		sleep 1
 		kill -0 "$pid" 2>/dev/null || fail "the app exited (KEEP_TMP=1 keeps its log)"
 		cpu0=$cpu1 rss0=$rss1
