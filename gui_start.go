@@ -35,6 +35,7 @@ func startGUI(dir string) error {
 		return r, err
 	})
 	w.SetSyncSettings(sv)
+	w.SetVersion(version)
 	startmark.Arm() // for scripts/startup.sh; nothing unless asked
 	w.ShowAndRun()
 	return nil
