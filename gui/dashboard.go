@@ -41,12 +41,14 @@ func newDashboardScreen(a *App, sess *data.Session) *dashboardScreen {
 	s.list = newCaseList(a, a.openCase)
 	s.checkIns.TextStyle.Bold = true
 
-	top := container.NewVBox(heading(lang.L("Dashboard")))
+	// New intake sits beside the heading, not under it: the height is the
+	// waiting list's, which must show every open case of a normal night.
+	title := container.NewHBox(heading(lang.L("Dashboard")))
 	if sess.Can(data.ActCaseCreate) {
 		s.intake = primary(lang.L("New intake (Ctrl+N)"), theme.ContentAddIcon(), a.onNewIntake)
-		top.Add(container.NewHBox(s.intake))
+		title.Add(container.NewCenter(s.intake))
 	}
-	top.Add(s.title)
+	top := container.NewVBox(title, s.title)
 	top.Add(s.problem)
 	top.Add(newCaseHeader())
 
@@ -112,8 +114,9 @@ func (s *dashboardScreen) onTick() {
 // onCallShown is how many coaches on call the dashboard lists; the rest
 // are a count and a button to the roster. The list must not grow with the
 // program: on a state-size roster (800 coaches) it made the window 18,000
-// pixels tall, and its image alone took 180 MB.
-const onCallShown = 6
+// pixels tall, and its image alone took 180 MB; and each row it adds takes
+// one from the waiting list above it.
+const onCallShown = 3
 
 // showOnCall lists the active coaches on call now, phone first to dial.
 func (s *dashboardScreen) showOnCall() {

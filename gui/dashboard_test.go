@@ -68,7 +68,7 @@ func TestDashboardOnCallIsShort(t *testing.T) {
 	if got := len(d.onCall.Objects); got != onCallShown+1 {
 		t.Errorf("%d rows on call, want %d and a count", got, onCallShown)
 	}
-	if !shows(a, "6 more on call") {
+	if !shows(a, "9 more on call") {
 		t.Error("the coaches not listed are not counted")
 	}
 	test.Tap(button(t, a, "Show all coaches"))
