@@ -60,9 +60,11 @@ Commands:
                                             and the three months before it. --public hides counts under
                                             11 and names no facility. A PDF goes to --out, else to
                                             connectpoint-report-FROM-to-TO.pdf
-  demo                                      a realistic demo program in a new data folder; users
+  demo [--size small|county|state]          a realistic demo program in a new data folder; users
                                             admin, officer, coach, coordinator, all with the password
-                                            from CONNECTPOINT_PASSWORD (else one is made and printed)
+                                            from CONNECTPOINT_PASSWORD (else one is made and printed).
+                                            --size adds made-up cases and facilities: county 5,000
+                                            and 2,000, state 100,000 and 20,000 (takes minutes)
   audit list [--json]                       the audit trail
 
 Global flags:

@@ -193,7 +193,9 @@ func (s *checkInForm) findDue() {
 	s.next = ""
 	for _, d := range mine {
 		if s.due != nil && d.Due.After(s.due.Due) {
-			s.next = d.Due.Format(data.DateLayout)
+			// A next check-in whose day has passed (this one was late) is
+			// due now: the form proposes today, not a date gone by.
+			s.next = max(d.Due.Format(data.DateLayout), now.Format(data.DateLayout))
 			break
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,7 +99,9 @@ func (s *checkInsScreen) row(d *data.DueCheckIn, now time.Time) fyne.CanvasObjec
 	}
 	open := widget.NewButton(lang.L("Open case"), func() { s.app.openCase(due.CaseID) })
 	dateW := fyne.MeasureText("Wed 12/31", theme.TextHeadingSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
-	return container.NewBorder(nil, nil, container.New(columns{dateW, 220}, date, when), container.NewHBox(open, record), who)
+	// The name is centred on the row's height, level with the date beside it.
+	return container.NewBorder(nil, nil, container.New(columns{dateW, 220}, date, when), container.NewHBox(open, record),
+		container.NewVBox(layout.NewSpacer(), who, layout.NewSpacer()))
 }
 
 // dueWords is a check-in's day and how late it is: "day 7 · 3 days late".

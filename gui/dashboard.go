@@ -41,12 +41,14 @@ func newDashboardScreen(a *App, sess *data.Session) *dashboardScreen {
 	s.list = newCaseList(a, a.openCase)
 	s.checkIns.TextStyle.Bold = true
 
-	top := container.NewVBox(heading(lang.L("Dashboard")))
+	// New intake sits beside the heading, not under it: the height is the
+	// waiting list's, which must show every open case of a normal night.
+	title := container.NewHBox(heading(lang.L("Dashboard")))
 	if sess.Can(data.ActCaseCreate) {
 		s.intake = primary(lang.L("New intake (Ctrl+N)"), theme.ContentAddIcon(), a.onNewIntake)
-		top.Add(container.NewHBox(s.intake))
+		title.Add(container.NewCenter(s.intake))
 	}
-	top.Add(s.title)
+	top := container.NewVBox(title, s.title)
 	top.Add(s.problem)
 	top.Add(newCaseHeader())
 
@@ -109,6 +111,13 @@ func (s *dashboardScreen) onTick() {
 	s.list.list.Refresh()
 }
 
+// onCallShown is how many coaches on call the dashboard lists; the rest
+// are a count and a button to the roster. The list must not grow with the
+// program: on a state-size roster (800 coaches) it made the window 18,000
+// pixels tall, and its image alone took 180 MB; and each row it adds takes
+// one from the waiting list above it.
+const onCallShown = 3
+
 // showOnCall lists the active coaches on call now, phone first to dial.
 func (s *dashboardScreen) showOnCall() {
 	a, ctx := s.app, s.app.ctx()
@@ -128,6 +137,9 @@ func (s *dashboardScreen) showOnCall() {
 			continue
 		}
 		n++
+		if n > onCallShown {
+			continue
+		}
 		name := widget.NewLabel(c.Name)
 		name.TextStyle.Bold = true
 		name.Truncation = fyne.TextTruncateEllipsis
@@ -137,36 +149,43 @@ func (s *dashboardScreen) showOnCall() {
 		}
 		s.onCall.Add(container.New(columns{130, 310}, name, phone, widget.NewLabel(strings.Join(c.Languages, " "))))
 	}
-	if n == 0 {
+	all := widget.NewButton(lang.L("Show all coaches"), func() { a.shell.open("coaches") })
+	switch {
+	case n == 0:
 		s.onCall.Add(sentence(lang.L("No coach is on call now.")))
-		s.onCall.Add(container.NewHBox(widget.NewButton(lang.L("Show all coaches"), func() { a.shell.open("coaches") })))
+		s.onCall.Add(container.NewHBox(all))
+	case n > onCallShown:
+		more := widget.NewLabel(lang.LocalizePlural("{{.Count}} more on call", n-onCallShown, map[string]int{"Count": n - onCallShown}))
+		s.onCall.Add(container.NewHBox(more, all))
 	}
 	s.onCall.Refresh()
 }
 
-// showCheckIns counts the check-ins due today and overdue.
+// showCheckIns shows the check-ins due today and overdue, as the reminders
+// last counted them (reminders.go).
 func (s *dashboardScreen) showCheckIns() {
 	if s.checkInBox == nil {
 		return
 	}
-	due, err := s.sess.MyCheckIns(s.app.ctx(), s.app.now(), 0)
-	if err != nil {
-		s.checkIns.SetText(s.app.errorText(err))
+	r := s.app.reminders
+	if r == nil || !r.counted {
+		s.checkIns.Importance = widget.MediumImportance
+		s.checkIns.SetText(lang.L("Check-ins due today: counting…"))
 		return
 	}
-	n, late := 0, 0
-	for _, d := range due {
-		switch d.State {
-		case data.CheckInOverdue:
-			late++
-			n++
-		case data.CheckInDue:
-			n++
-		}
-	}
 	s.checkIns.Importance = widget.MediumImportance
-	if late > 0 {
+	if r.late > 0 {
 		s.checkIns.Importance = widget.DangerImportance
 	}
-	s.checkIns.SetText(lang.L("Check-ins due today: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": n, "Late": late}))
+	s.checkIns.SetText(lang.L("Check-ins due today: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": r.due, "Late": r.late}))
+}
+
+// dashboard returns the dashboard screen if it has been built.
+func (s *shell) dashboard() *dashboardScreen {
+	for _, sec := range s.sections {
+		if d, ok := sec.screen.(*dashboardScreen); ok {
+			return d
+		}
+	}
+	return nil
 }

@@ -66,6 +66,8 @@ type App struct {
 
 	demo *demoProgram // the demo program, while the window is on it (demo.go)
 
+	version string // as `connectpoint version` prints it; "" in tests (about.go)
+
 	syncStarter SyncStarter // from main; nil when the build has no sync
 	sync        SyncHandle  // the running sync of this session (syncstatus.go)
 	syncView    *syncStatus

@@ -66,7 +66,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 
 	t.Run("Officer", func(t *testing.T) {
 		a := loggedIn(t, dir, opt, "officer")
-		if got := strings.Join(sectionIDs(a.shell), ","); got != "dashboard,cases,coaches,facilities" {
+		if got := strings.Join(sectionIDs(a.shell), ","); got != "dashboard,cases,coaches,facilities,about" {
 			t.Errorf("officer's sections: %s", got)
 		}
 		if !hasButton(a, "New intake (Ctrl+N)") || shows(a, "Check-ins due today") {
@@ -93,7 +93,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 
 	t.Run("Coach", func(t *testing.T) {
 		a := loggedIn(t, dir, opt, "coach")
-		if got := strings.Join(sectionIDs(a.shell), ","); got != "dashboard,cases,coaches,facilities,checkins" {
+		if got := strings.Join(sectionIDs(a.shell), ","); got != "dashboard,cases,coaches,facilities,checkins,about" {
 			t.Errorf("coach's sections: %s", got)
 		}
 		if hasButton(a, "New intake (Ctrl+N)") {

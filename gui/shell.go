@@ -81,9 +81,10 @@ func newShell(a *App, sess *data.Session) *shell {
 		{id: "reports", title: lang.L("Reports"), icon: theme.GridIcon(), build: func() screen { return newReportsScreen(a, sess) }},
 		{id: "conflicts", title: lang.L("Conflicts"), icon: theme.WarningIcon(), build: func() screen { return newConflictsScreen(a, sess) }},
 		{id: "settings", title: lang.L("Settings"), icon: theme.SettingsIcon(), build: func() screen { return newSettingsScreen(a, sess) }},
+		{id: "about", title: lang.L("About"), icon: theme.InfoIcon(), build: func() screen { return newAboutScreen(a) }},
 	}
 	for _, sec := range all {
-		if sess.Can(sectionAction[sec.id]) {
+		if sec.id == "about" || sess.Can(sectionAction[sec.id]) { // About is for everyone
 			s.sections = append(s.sections, sec)
 		}
 	}

@@ -13,6 +13,7 @@ set -euo pipefail
 GO="${GO:-go}"
 WIN_CC="${WIN_CC:-x86_64-w64-mingw32-gcc}"
 BUILD="${BUILD:-dist/build/windows}"
+GOTAGS="${GOTAGS-no_emoji,no_animations}" # as the Makefile's (see there)
 WINDRES="${WINDRES:-x86_64-w64-mingw32-windres}"
 OBJDUMP="${OBJDUMP:-x86_64-w64-mingw32-objdump}"
 
@@ -39,12 +40,12 @@ trap 'rm -f "$syso"' EXIT
 echo "==> go build (windows/amd64, cgo via $WIN_CC) $BUILD/connectpoint.exe (version $VERSION)"
 start=$SECONDS
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$WIN_CC" \
-	"$GO" build -ldflags "-H=windowsgui -s -w -X main.version=$VERSION" -o "$BUILD/connectpoint.exe" .
+	"$GO" build -tags "$GOTAGS" -ldflags "-H=windowsgui -s -w -X main.version=$VERSION" -o "$BUILD/connectpoint.exe" .
 # The same program for the command line: a GUI program (-H=windowsgui) gets no console, so
 # `connectpoint version` typed in cmd or PowerShell would print nothing. Only the link differs.
 echo "==> go build (windows/amd64, console) $BUILD/connectpoint-cli.exe"
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$WIN_CC" \
-	"$GO" build -ldflags "-s -w -X main.version=$VERSION" -o "$BUILD/connectpoint-cli.exe" .
+	"$GO" build -tags "$GOTAGS" -ldflags "-s -w -X main.version=$VERSION" -o "$BUILD/connectpoint-cli.exe" .
 rm -f "$syso"
 echo "    built in $((SECONDS - start))s"
 

@@ -111,6 +111,7 @@ click 1150 181 3       # Record check-in, the first row
 shot checkin-form
 nav 5; shot reports
 nav 6; shot conflicts
+nav 7; shot about      # the last section, for every role
 xdotool mousemove 1190 24 click 1; sleep 2   # Lock
 shot locked
 stop_app
