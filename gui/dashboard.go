@@ -103,7 +103,9 @@ func (s *dashboardScreen) onShow() {
 	}
 	s.showOnCall()
 	s.showCheckIns()
-	s.slots.Objects = []fyne.CanvasObject{s.app.openSlotsNear(5)}
+	// Four, as tall as three coaches on call: the waiting list above keeps
+	// room for five open cases in a 720-pixel window. Find a bed has the rest.
+	s.slots.Objects = []fyne.CanvasObject{s.app.openSlotsNear(4)}
 	s.slots.Refresh()
 }
 

@@ -81,16 +81,16 @@ shot() {
 
 start_app coordinator
 shot dashboard
-click 400 255          # Daniel R., waiting for a bed
+click 400 215          # Daniel R., waiting for a bed
 shot case-timeline
 click 825 212          # Find a bed
 shot find-a-bed
 nav 0
-click 400 307          # Kevin M., waiting for assessment
+click 400 267          # Kevin M., waiting for assessment
 click 810 212 3        # Assess
 shot assessment
 nav 0
-click 400 413          # Maria S., waiting for a coach
+click 400 372          # Maria S., waiting for a coach
 click 825 212          # Contact next coach
 shot coach-dispatch
 nav 0
