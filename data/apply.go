@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 )
 
 // ApplyRemote applies operations from other devices in one transaction:
@@ -62,48 +63,38 @@ func (m *merger) applyEach(ops []*Op) (int, error) {
 // statements (a variable for the tests).
 var applyBatchSize = 5000
 
-// applyBatch applies ops with bulk statements, or one by one when one of
-// them carries a string that JSON cannot (see jsonSafe). It returns how
-// many were new.
+// applyBatch applies ops with bulk statements. It returns how many were
+// new.
 func (m *merger) applyBatch(ops []*Op) (int, error) {
-	safe := true
 	for _, op := range ops {
 		if err := op.Validate(); err != nil {
 			return 0, Errorf(EINVALID, "%v", err)
 		}
-		safe = safe && opJSONSafe(op)
-	}
-	if !safe {
-		return m.applyEach(ops)
 	}
 	fresh, err := m.unknownOps(ops)
 	if err != nil {
 		return 0, err
 	}
+	// By device and sequence number: a segment's operations are one run,
+	// which writeBatch names instead of binding each (seqRuns).
+	sort.Slice(fresh, func(i, j int) bool {
+		if fresh[i].Device != fresh[j].Device {
+			return fresh[i].Device < fresh[j].Device
+		}
+		return fresh[i].Seq < fresh[j].Seq
+	})
 	for start := 0; start < len(fresh); start += applyBatchSize {
-		var b opBatch
+		b := newOpBatch()
 		for _, op := range fresh[start:min(start+applyBatchSize, len(fresh))] {
 			if err := b.add(op); err != nil {
 				return 0, fmt.Errorf("apply operation %s: %w", op.ID(), err)
 			}
 		}
-		if err := m.writeBatch(&b); err != nil {
+		if err := m.writeBatch(b); err != nil {
 			return 0, fmt.Errorf("apply operations: %w", err)
 		}
 	}
 	return len(fresh), nil
-}
-
-func opJSONSafe(op *Op) bool {
-	if !jsonSafe(op.Device) || !jsonSafe(op.Row) || !jsonSafe(op.User) {
-		return false
-	}
-	for _, p := range op.Prev {
-		if !jsonSafe(p.Device) {
-			return false
-		}
-	}
-	return true
 }
 
 // unknownOps returns the operations of ops the store does not hold yet,
@@ -151,25 +142,39 @@ func (m *merger) unknownOps(ops []*Op) ([]*Op, error) {
 // opBatch is what a batch of new operations changes, as rows for the bulk
 // statements.
 type opBatch struct {
-	ops      jsonRows // the operations
-	supers   jsonRows // [device, seq] named in a prev: superseded
-	headDel  jsonRows // [entity, row, field, device, seq] heads that stop being heads
-	headIns  jsonRows // [entity, row, field, device, seq] new register operations
-	elemDel  jsonRows // [device, seq] adds a remove saw
-	elemIns  jsonRows // [entity, row, field, elem hex, device, seq] new adds
+	ops      []deviceOps // the operations, by device and author
+	runs     seqRuns     // their names, for their heads and set members
+	supers   bulkRows    // device, seq named in a prev: superseded
+	headDel  bulkRows    // entity, row, field, device, seq: heads that stop being heads
+	elemDel  bulkRows    // device, seq: adds a remove saw
 	touched  map[string]*touchedRows
-	appended map[string]*jsonRows // append-only records by entity
+	appended map[string]*bulkRows // append-only records by entity
+	prevs    map[OpID]bool        // every operation a prev in the batch names
+}
+
+// deviceOps are the rows of insertOpsSQL for a run of operations of one
+// device and author.
+type deviceOps struct {
+	dev, user string
+	rows      bulkRows
+}
+
+func newOpBatch() *opBatch {
+	return &opBatch{runs: newSeqRuns(), supers: bulkRows{cols: 2}, headDel: bulkRows{cols: 5}, elemDel: bulkRows{cols: 2}}
 }
 
 // touchedRows are the rows of one entity a batch changes, each with the
-// mask of the fields it changes (fieldBit).
+// mask of the fields it changes (fieldBit) and the batch's operations on
+// it.
 type touchedRows struct {
 	ids   []string
 	masks []uint64
+	ops   [][]*Op
 	index map[string]int
 }
 
-func (b *opBatch) touch(e *EntityDef, row, field string) {
+func (b *opBatch) touch(e *EntityDef, op *Op) {
+	row, field := op.Row, op.Field
 	if b.touched == nil {
 		b.touched = map[string]*touchedRows{}
 	}
@@ -184,54 +189,45 @@ func (b *opBatch) touch(e *EntityDef, row, field string) {
 		t.index[row] = i
 		t.ids = append(t.ids, row)
 		t.masks = append(t.masks, 0)
+		t.ops = append(t.ops, nil)
 	}
 	t.masks[i] |= fieldBit(e, field)
+	t.ops[i] = append(t.ops[i], op)
 }
 
 // add takes in a new, valid operation.
 func (b *opBatch) add(op *Op) error {
 	e, _ := Entity(op.Entity)
-	b.ops.opRow(op, encodePrev(op.Prev))
+	if n := len(b.ops); n == 0 || b.ops[n-1].dev != op.Device || b.ops[n-1].user != op.User {
+		b.ops = append(b.ops, deviceOps{dev: op.Device, user: op.User, rows: bulkRows{cols: 7}})
+	}
+	b.ops[len(b.ops)-1].rows.addOp(op, encodePrev(op.Prev))
+	b.runs.add(op.Device, op.Seq)
+	if len(op.Prev) > 0 && b.prevs == nil {
+		b.prevs = map[OpID]bool{}
+	}
+	for _, p := range op.Prev {
+		b.prevs[p] = true
+	}
 	switch {
 	case e.Append:
 		return b.addAppend(e, op)
 	case op.Field == FieldTombstone || mustField(e, op.Field).Kind == Register:
 		for _, p := range op.Prev {
-			b.supers.row()
-			b.supers.str(p.Device)
-			b.supers.int(p.Seq)
-			b.headDel.row()
-			b.headDel.str(op.Entity)
-			b.headDel.str(op.Row)
-			b.headDel.str(op.Field)
-			b.headDel.str(p.Device)
-			b.headDel.int(p.Seq)
+			b.supers.add(p.Device, p.Seq)
+			b.headDel.add(op.Entity, op.Row, op.Field, p.Device, p.Seq)
 		}
-		b.headIns.row()
-		b.headIns.str(op.Entity)
-		b.headIns.str(op.Row)
-		b.headIns.str(op.Field)
-		b.headIns.str(op.Device)
-		b.headIns.int(op.Seq)
+		// op itself becomes a head unless superseded: writeBatch reads
+		// it back out of ops.
 	case op.Value[0] == '+':
-		b.elemIns.row()
-		b.elemIns.str(op.Entity)
-		b.elemIns.str(op.Row)
-		b.elemIns.str(op.Field)
-		b.elemIns.hex(op.Value[1:])
-		b.elemIns.str(op.Device)
-		b.elemIns.int(op.Seq)
+		// A new member: writeBatch reads it back out of ops.
 	default:
 		for _, p := range op.Prev {
-			b.supers.row()
-			b.supers.str(p.Device)
-			b.supers.int(p.Seq)
-			b.elemDel.row()
-			b.elemDel.str(p.Device)
-			b.elemDel.int(p.Seq)
+			b.supers.add(p.Device, p.Seq)
+			b.elemDel.add(p.Device, p.Seq)
 		}
 	}
-	b.touch(e, op.Row, op.Field)
+	b.touch(e, op)
 	return nil
 }
 
@@ -248,28 +244,27 @@ func (b *opBatch) addAppend(e *EntityDef, op *Op) error {
 		return err
 	}
 	if b.appended == nil {
-		b.appended = map[string]*jsonRows{}
+		b.appended = map[string]*bulkRows{}
 	}
 	rows := b.appended[e.Name]
 	if rows == nil {
-		rows = &jsonRows{}
+		rows = &bulkRows{cols: 1 + len(e.Fields)}
 		b.appended[e.Name] = rows
 	}
-	rows.row()
-	rows.str(op.Row)
+	rows.add(op.Row)
 	for _, f := range e.Fields {
 		v, ok := rec[f.Name]
 		switch {
 		case !ok:
-			rows.null()
+			rows.add(nil)
 		case f.Sealed:
 			raw, err := base64.StdEncoding.DecodeString(v)
 			if err != nil {
 				return fmt.Errorf("%s.%s: %w", e.Name, f.Name, err)
 			}
-			rows.hex(raw)
+			rows.add(raw)
 		default:
-			rows.hexString(v)
+			rows.add(v)
 		}
 	}
 	return nil
@@ -280,50 +275,37 @@ func (b *opBatch) addAppend(e *EntityDef, op *Op) error {
 // names is superseded before any new operation becomes a head or a set
 // member, so one that arrives with its successor is history at once.
 func (m *merger) writeBatch(b *opBatch) error {
+	for _, d := range b.ops {
+		if err := m.bulkExec(insertOpsSQL, &d.rows, d.dev, d.user); err != nil {
+			return err
+		}
+	}
+	b.runs.flush()
 	for _, st := range []struct {
 		query string
-		rows  *jsonRows
+		rows  *bulkRows
 	}{
-		{insertOpsSQL, &b.ops},
-		{`INSERT OR IGNORE INTO superseded(device, seq) SELECT value->>0, value->>1 FROM json_each(?)`, &b.supers},
-		{`DELETE FROM heads WHERE (entity, row_id, field, device, seq) IN (
-			SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?))`, &b.headDel},
-		{`INSERT INTO heads(entity, row_id, field, device, seq)
-			SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?) AS j
-			WHERE NOT EXISTS (SELECT 1 FROM superseded WHERE device = j.value->>3 AND seq = j.value->>4)`, &b.headIns},
+		{`INSERT OR IGNORE INTO superseded(device, seq) {rows}`, &b.supers},
+		{`DELETE FROM heads WHERE (entity, row_id, field, device, seq) IN ({rows})`, &b.headDel},
+		{headsFromOpsSQL, &b.runs.bulkRows},
 		// A set member is named by its add alone (merger.applySet); the
 		// add's own row in ops says where the member is.
 		{`DELETE FROM set_elems WHERE (entity, row_id, field, device, seq) IN (
-			SELECT o.entity, o.row_id, o.field, o.device, o.seq FROM json_each(?) AS j
-			JOIN ops o ON o.device = j.value->>0 AND o.seq = j.value->>1)`, &b.elemDel},
-		{`INSERT OR IGNORE INTO set_elems(entity, row_id, field, elem, device, seq)
-			SELECT value->>0, value->>1, value->>2, CAST(unhex(value->>3) AS TEXT), value->>4, value->>5 FROM json_each(?) AS j
-			WHERE NOT EXISTS (SELECT 1 FROM superseded WHERE device = j.value->>4 AND seq = j.value->>5)`, &b.elemIns},
+			SELECT o.entity, o.row_id, o.field, o.device, o.seq FROM ({rows}) AS j
+			JOIN ops o ON o.device = j.column1 AND o.seq = j.column2)`, &b.elemDel},
+		{elemsFromOpsSQL, &b.runs.bulkRows},
 	} {
-		if st.rows.rows == 0 {
-			continue
-		}
-		if _, err := m.exec(st.query, st.rows.text()); err != nil {
+		if err := m.bulkExec(st.query, st.rows); err != nil {
 			return err
 		}
 	}
 	for _, name := range sortedKeys(b.touched) {
-		t := b.touched[name]
-		var rows jsonRows
-		for i, id := range t.ids {
-			rows.row()
-			rows.str(id)
-			rows.int(int64(t.masks[i]))
-		}
-		q := entitySQLs[name]
-		for _, query := range []string{q.updateRows, q.newRows, q.deleted} {
-			if _, err := m.exec(query, rows.text()); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
+		if err := m.writeTouched(b, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	for _, name := range sortedKeys(b.appended) {
-		if _, err := m.exec(entitySQLs[name].appendRows, b.appended[name].text()); err != nil {
+		if err := m.bulkExec(entitySQLs[name].appendRows, b.appended[name]); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}

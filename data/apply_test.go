@@ -314,6 +314,17 @@ func TestBulkApplyMatchesOneByOne(t *testing.T) {
 				t.Fatalf("state changed on apply again: %s", firstDiff(got, want))
 			}
 
+			// All at once on a new store, as a joining device takes a
+			// segment: every row is new, so its values come from the
+			// batch alone (writeTouched).
+			whole, _ := newTestStore(t)
+			if _, err := whole.ApplyRemote(ctx, shuffled(rng, ops)); err != nil {
+				t.Fatal(err)
+			}
+			if got := dumpAll(t, whole); got != want {
+				t.Fatalf("all at once differs from one by one: %s", firstDiff(got, want))
+			}
+
 			// Half one by one, the rest in one bulk batch: the bulk path on
 			// top of state the old path made.
 			mixed, _ := newTestStore(t)

@@ -1,169 +1,198 @@
 package data
 
 import (
-	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+	gosync "sync"
 )
 
-// Bulk statements. Every value bound to a statement crosses from Go to C
-// once, and with mattn/go-sqlite3 that crossing, not SQLite, was most of
-// the cost of an import or of applying a segment (about 200 ns a value, 9
-// values an operation). Bulk statements bind one JSON text instead: an
-// array of rows, each an array of values, which the statement reads with
-// json_each:
+// Bulk statements. A sync round or an import writes hundreds of thousands
+// of rows, and with database/sql and mattn/go-sqlite3 most of the cost of a
+// one-row statement is the call itself, not SQLite. Bulk statements write
+// many rows a call: a multi-row VALUES list of bound parameters, which
+// statements read as a table of column1, column2, ...:
 //
-//	INSERT INTO t(a, b) SELECT value->>0, value->>1 FROM json_each(?)
+//	INSERT INTO t(a, b) {rows}
+//	INSERT INTO t(a, b) SELECT column1, column2 FROM ({rows}) AS j WHERE ...
 //
-// Strings that JSON carries exactly (valid UTF-8 without control
-// characters, see jsonSafe) go in as JSON strings; bytes that must arrive
-// unchanged (values, which are BLOBs and may be ciphertext) go in as hex
-// and come out through unhex().
+// {rows} becomes "VALUES (?, ?), (?, ?), ..." for as many rows as one call
+// binds. (Binding values keeps bytes and strings exactly as they are; an
+// earlier version passed a JSON array instead, which SQLite parsed more
+// slowly than it bound the same values.)
 
-// jsonRows builds the JSON array of arrays a bulk statement reads.
-type jsonRows struct {
-	b     []byte
-	rows  int
-	first bool // no value yet in the current row
+// bulkRows collects the rows of a bulk statement as bound values, cols a
+// row.
+type bulkRows struct {
+	cols int
+	vals []any
 }
 
-// row starts a new row.
-func (j *jsonRows) row() {
-	if j.rows == 0 {
-		j.b = append(j.b[:0], '[')
-	} else {
-		j.b = append(j.b, "],"...)
+// add appends one row; vals must be cols values.
+func (r *bulkRows) add(vals ...any) { r.vals = append(r.vals, vals...) }
+
+// rows is how many rows r holds.
+func (r *bulkRows) rows() int {
+	if r.cols == 0 {
+		return 0
 	}
-	j.b = append(j.b, '[')
-	j.rows++
-	j.first = true
+	return len(r.vals) / r.cols
 }
 
-func (j *jsonRows) sep() {
-	if !j.first {
-		j.b = append(j.b, ',')
-	}
-	j.first = false
-}
+// reset empties r, keeping its buffer.
+func (r *bulkRows) reset() { clear(r.vals); r.vals = r.vals[:0] }
 
-// str adds a string; the caller has checked it with jsonSafe.
-func (j *jsonRows) str(s string) {
-	j.sep()
-	j.b = append(j.b, '"')
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' {
-			j.b = append(j.b, '\\', c)
-		} else {
-			j.b = append(j.b, c)
+// bulkValues is about how many values one call binds: measured, about
+// fifty operation rows a call is where a bigger statement stops paying.
+const bulkValues = 450
+
+// bulkExec runs query over the rows of r, a call per bulkValues values.
+// shared are values every row has in common, bound once a call as ?1, ?2,
+// ... (they must come before {rows} in query): each value bound costs a
+// call through cgo, and an operation's device and author rarely vary.
+func (m *merger) bulkExec(query string, r *bulkRows, shared ...any) error {
+	per := max(1, bulkValues/r.cols)
+	n := r.rows()
+	args := make([]any, 0, len(shared)+per*r.cols)
+	for start := 0; start < n; start += per {
+		k := min(per, n-start)
+		args = append(append(args[:0], shared...), r.vals[start*r.cols:(start+k)*r.cols]...)
+		if _, err := m.exec(bulkSQL(query, r.cols, k), args...); err != nil {
+			return err
 		}
 	}
-	j.b = append(j.b, '"')
+	return nil
 }
 
-// int adds an integer.
-func (j *jsonRows) int(n int64) {
-	j.sep()
-	j.b = strconv.AppendInt(j.b, n, 10)
+type bulkKey struct {
+	query      string
+	cols, rows int
 }
 
-// hex adds bytes as a hex string, or null for nil: unhex() in SQL gives
-// back the same BLOB (an empty one for empty bytes) or NULL.
-func (j *jsonRows) hex(b []byte) {
-	j.sep()
-	if b == nil {
-		j.b = append(j.b, "null"...)
+var bulkSQLs gosync.Map // bulkKey → string
+
+// bulkSQL is query with {rows} as a VALUES list of rows rows of cols
+// parameters.
+func bulkSQL(query string, cols, rows int) string {
+	key := bulkKey{query, cols, rows}
+	if q, ok := bulkSQLs.Load(key); ok {
+		return q.(string)
+	}
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	q := strings.Replace(query, "{rows}", "VALUES "+row+strings.Repeat(", "+row, rows-1), 1)
+	bulkSQLs.Store(key, q)
+	return q
+}
+
+// addOp adds op as a row of insertOpsSQL, prev given already encoded.
+func (r *bulkRows) addOp(op *Op, prev string) {
+	var value any
+	if op.Value != nil {
+		value = op.Value
+	}
+	r.add(op.Seq, int64(op.HLC), op.Entity, op.Row, op.Field, value, prev)
+}
+
+// insertOpsSQL appends operations of one device and author (?1, ?2,
+// shared) from rows of seq, hlc, entity, row, field, value, prev (addOp);
+// the caller knows they are new.
+const insertOpsSQL = `INSERT INTO ops(device, user_id, seq, hlc, entity, row_id, field, value, prev)
+	SELECT ?1, ?2, * FROM ({rows})`
+
+// insertCreatedOpsSQL appends the operations of records just created:
+// one device, author and entity, and no prev (?1, ?2, ?3 shared), from
+// rows of seq, hlc, row, field, value.
+const insertCreatedOpsSQL = `INSERT INTO ops(device, user_id, entity, prev, seq, hlc, row_id, field, value)
+	SELECT ?1, ?2, ?3, '[]', * FROM ({rows})`
+
+// Heads and set members of new operations are read back out of the ops
+// just written, by runs of sequence numbers (device, first, last), so
+// that none of their values is bound twice. An operation that a known one
+// superseded is history, not a head or a member.
+var (
+	headsFromOpsSQL = `INSERT INTO heads(entity, row_id, field, device, seq)
+		SELECT o.entity, o.row_id, o.field, o.device, o.seq FROM ({rows}) AS r
+		JOIN ops o ON o.device = r.column1 AND o.seq BETWEEN r.column2 AND r.column3
+		WHERE ` + registerOpSQL("o") + `
+		AND NOT EXISTS (SELECT 1 FROM superseded WHERE device = o.device AND seq = o.seq)`
+	elemsFromOpsSQL = `INSERT OR IGNORE INTO set_elems(entity, row_id, field, elem, device, seq)
+		SELECT o.entity, o.row_id, o.field, CAST(substr(o.value, 2) AS TEXT), o.device, o.seq FROM ({rows}) AS r
+		JOIN ops o ON o.device = r.column1 AND o.seq BETWEEN r.column2 AND r.column3
+		WHERE ` + setOpSQL("o") + ` AND substr(o.value, 1, 1) = x'2b'
+		AND NOT EXISTS (SELECT 1 FROM superseded WHERE device = o.device AND seq = o.seq)`
+)
+
+// registerOpSQL is true for operations, in table alias o, on a register:
+// a tombstone, or a field of a register entity that is not a set.
+func registerOpSQL(o string) string {
+	var regs, sets []string
+	for _, e := range entities {
+		if e.Append {
+			continue
+		}
+		regs = append(regs, sqlString(e.Name))
+		for _, f := range e.Fields {
+			if f.Kind == Set {
+				sets = append(sets, sqlString(e.Name+"."+f.Name))
+			}
+		}
+	}
+	return fmt.Sprintf("%[1]s.entity IN (%[2]s) AND (%[1]s.field = %[3]s OR %[1]s.entity || '.' || %[1]s.field NOT IN (%[4]s))",
+		o, strings.Join(regs, ", "), sqlString(FieldTombstone), strings.Join(sets, ", "))
+}
+
+// setOpSQL is true for operations, in table alias o, on a set field.
+func setOpSQL(o string) string {
+	var sets []string
+	for _, e := range entities {
+		for _, f := range e.Fields {
+			if !e.Append && f.Kind == Set {
+				sets = append(sets, sqlString(e.Name+"."+f.Name))
+			}
+		}
+	}
+	return fmt.Sprintf("%[1]s.field != %[2]s AND %[1]s.entity || '.' || %[1]s.field IN (%[3]s)", o, sqlString(FieldTombstone), strings.Join(sets, ", "))
+}
+
+// seqRuns collects runs of consecutive sequence numbers of one device, as
+// rows of device, first, last for headsFromOpsSQL and elemsFromOpsSQL.
+type seqRuns struct {
+	bulkRows
+	dev    string
+	lo, hi int64
+}
+
+func newSeqRuns() seqRuns { return seqRuns{bulkRows: bulkRows{cols: 3}} }
+
+func (s *seqRuns) reset() {
+	s.bulkRows.reset()
+	s.dev = ""
+}
+
+// add takes in one operation's name; names come in ascending order per
+// device within a run.
+func (s *seqRuns) add(dev string, seq int64) {
+	if s.dev == dev && seq == s.hi+1 {
+		s.hi = seq
 		return
 	}
-	j.b = append(j.b, '"')
-	j.b = hex.AppendEncode(j.b, b)
-	j.b = append(j.b, '"')
+	s.flush()
+	s.dev, s.lo, s.hi = dev, seq, seq
 }
 
-// hexString adds the bytes of s as a hex string.
-func (j *jsonRows) hexString(s string) {
-	j.sep()
-	j.b = append(j.b, '"')
-	for i := 0; i < len(s); i++ {
-		j.b = append(j.b, hexDigits[s[i]>>4], hexDigits[s[i]&15])
+// flush ends the current run; call it before writing.
+func (s *seqRuns) flush() {
+	if s.dev != "" {
+		s.bulkRows.add(s.dev, s.lo, s.hi)
 	}
-	j.b = append(j.b, '"')
+	s.dev = ""
 }
-
-const hexDigits = "0123456789abcdef"
-
-// null adds a JSON null.
-func (j *jsonRows) null() {
-	j.sep()
-	j.b = append(j.b, "null"...)
-}
-
-// text returns the JSON array; "[]" when there are no rows.
-func (j *jsonRows) text() string {
-	if j.rows == 0 {
-		return "[]"
-	}
-	return string(j.b) + "]]"
-}
-
-// reset empties j, keeping its buffer.
-func (j *jsonRows) reset() {
-	j.b = j.b[:0]
-	j.rows = 0
-}
-
-// jsonSafe reports whether s goes through a JSON string and SQLite's JSON
-// functions unchanged: valid UTF-8 and no control characters (the strings
-// bulk statements carry are IDs, entity and field names).
-func jsonSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
-			return false
-		} else if c >= utf8.RuneSelf {
-			return utf8.ValidString(s[i:])
-		}
-	}
-	return true
-}
-
-// opRowCols is the column list of ops as opRow writes it, and opRowSelect
-// reads it back out of json_each.
-const (
-	opRowCols   = "device, seq, hlc, entity, row_id, field, value, prev, user_id"
-	opRowSelect = "value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, unhex(value->>6), value->>7, value->>8"
-)
-
-// opRow adds op as a row of the ops table, prev given already encoded.
-func (j *jsonRows) opRow(op *Op, prev string) {
-	j.row()
-	j.str(op.Device)
-	j.int(op.Seq)
-	j.int(int64(op.HLC))
-	j.str(op.Entity)
-	j.str(op.Row)
-	j.str(op.Field)
-	j.hex(op.Value)
-	j.str(prev)
-	j.str(op.User)
-}
-
-// insertOpsSQL appends operations; the caller knows they are new.
-const insertOpsSQL = "INSERT INTO ops(" + opRowCols + ") SELECT " + opRowSelect + " FROM json_each(?)"
-
-const (
-	insertHeadsSQL = `INSERT INTO heads(entity, row_id, field, device, seq)
-		SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)`
-	insertElemsSQL = `INSERT INTO set_elems(entity, row_id, field, elem, device, seq)
-		SELECT value->>0, value->>1, value->>2, CAST(unhex(value->>3) AS TEXT), value->>4, value->>5 FROM json_each(?)`
-)
 
 // entitySQL holds the bulk statements of one entity, made once from the
 // schema.
 type entitySQL struct {
-	insertRows string // new rows whole: [id, hex or null per field] (create)
+	insertRows string // new rows whole: id, then each field's value or nil (create)
 	appendRows string // the same, ignoring known IDs (append-only records)
-	updateRows string // recompute touched fields of existing rows: [id, mask]
+	updateRows string // recompute touched fields of existing rows: id, mask
 	newRows    string // insert touched rows not there yet, computed the same way
 	deleted    string // recompute deleted and review of touched rows
 }
@@ -186,21 +215,27 @@ var entitySQLs = func() map[string]*entitySQL {
 	return m
 }()
 
-// rowInsertSQL inserts rows of e's table from rows of [id, field values in
-// e.Fields order as hex or null]: sealed and secret fields as BLOBs, the
-// others as text, as the merge writes them.
+// rowInsertSQL inserts rows of e's table from rows of id and the field
+// values in e.Fields order (nil for none): sealed and secret fields as
+// []byte, the others as string, as the merge writes them.
 func rowInsertSQL(e *EntityDef, verb string) string {
 	cols := []string{"id"}
-	sel := []string{"value->>0"}
-	for i, f := range e.Fields {
+	for _, f := range e.Fields {
 		cols = append(cols, quote(f.Name))
-		v := fmt.Sprintf("unhex(value->>%d)", i+1)
-		if !f.Sealed && !f.Secret {
-			v = "CAST(" + v + " AS TEXT)"
-		}
-		sel = append(sel, v)
 	}
-	return fmt.Sprintf("%s INTO %s(%s) SELECT %s FROM json_each(?)", verb, e.Table, strings.Join(cols, ", "), strings.Join(sel, ", "))
+	return fmt.Sprintf("%s INTO %s(%s) {rows}", verb, e.Table, strings.Join(cols, ", "))
+}
+
+// rowValue is a field's value as rowInsertSQL binds it.
+func rowValue(f FieldDef, v []byte) any {
+	switch {
+	case v == nil:
+		return nil
+	case f.Sealed || f.Secret:
+		return v
+	default:
+		return string(v)
+	}
 }
 
 // fieldBit is the bit of a touched-fields mask that stands for field:
@@ -242,7 +277,7 @@ func mergeRowSQL(e *EntityDef) (update, insert, deleted string) {
 	cols = append(cols, "tombstone")
 	vals = append(vals, fmt.Sprintf("CASE WHEN j.m & %d THEN %s ELSE '' END", bit, fmt.Sprintf(tomb, "j.id")))
 
-	const touched = "(SELECT value->>0 AS id, value->>1 AS m FROM json_each(?)) AS j"
+	const touched = "(SELECT column1 AS id, column2 AS m FROM ({rows})) AS j"
 	update = fmt.Sprintf("UPDATE %s SET %s FROM %s WHERE %s.id = j.id", e.Table, strings.Join(sets, ",\n"), touched, e.Table)
 	insert = fmt.Sprintf("INSERT INTO %s(%s) SELECT j.id, %s FROM %s WHERE NOT EXISTS (SELECT 1 FROM %s WHERE id = j.id)",
 		e.Table, strings.Join(cols, ", "), strings.Join(vals, ",\n"), touched, e.Table)

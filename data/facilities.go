@@ -139,6 +139,9 @@ func (sess *Session) ImportFacilities(ctx context.Context, fs []Facility, dryRun
 	if err != nil {
 		return nil, err
 	}
+	if err := sess.s.Checkpoint(ctx); err != nil {
+		sess.s.log.Warn("import: checkpoint", "err", err)
+	}
 	return sum, nil
 }
 

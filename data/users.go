@@ -41,7 +41,7 @@ func (s *Store) Initialize(ctx context.Context, in Setup) (*Session, string, err
 	if err := agency.Validate(); err != nil {
 		return nil, "", err
 	}
-	admin := &User{ID: NewID(), Username: in.AdminUsername, Name: in.AdminName, Role: RoleAdmin, Agency: agency.ID, Active: true}
+	admin := &User{ID: NewActorID(), Username: in.AdminUsername, Name: in.AdminName, Role: RoleAdmin, Agency: agency.ID, Active: true}
 	if err := admin.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -100,7 +100,7 @@ func (sess *Session) AddUser(ctx context.Context, u User, password string) (*Use
 	if err := sess.require(ctx, ActUsers, EntUser, ""); err != nil {
 		return nil, err
 	}
-	u.ID = NewID()
+	u.ID = NewActorID()
 	u.Active = true
 	if u.Agency == "" {
 		u.Agency = sess.User.Agency

@@ -133,59 +133,70 @@ type newRecord struct {
 	fields map[string]string
 }
 
-// createBatch is how many records createAll writes with one set of bulk
-// statements: a few megabytes of JSON.
-const createBatch = 2000
-
 // createAll writes records this transaction has just made up IDs for.
 // Nothing can precede their operations, so there is nothing to look up or
-// merge: the operations, their heads, the set members and the rows each go
-// in with one bulk statement per batch of records, which is what makes
-// imports fast.
+// merge: the operations, their heads, the set members and the rows go in
+// with bulk statements, which is what makes imports fast.
 func (w *writeTx) createAll(entity string, recs []newRecord) error {
 	e, ok := Entity(entity)
 	if !ok || e.Append {
 		return fmt.Errorf("create %s: not a register entity", entity)
 	}
-	var ops, heads, elems, rows jsonRows
-	vals := make([][]byte, len(e.Fields))
+	b := createRows{ops: bulkRows{cols: 5}, runs: newSeqRuns(),
+		rows: bulkRows{cols: 1 + len(e.Fields)}, vals: make([][]byte, len(e.Fields))}
 	for start := 0; start < len(recs); start += createBatch {
-		ops.reset()
-		heads.reset()
-		elems.reset()
-		rows.reset()
+		b.ops.reset()
+		b.runs.reset()
+		b.rows.reset()
 		for _, r := range recs[start:min(start+createBatch, len(recs))] {
-			if err := w.createRows(e, r, vals, &ops, &heads, &elems, &rows); err != nil {
+			if err := w.addCreate(e, r, &b); err != nil {
 				return err
 			}
 		}
-		for _, ins := range []struct {
-			query string
-			rows  *jsonRows
-		}{
-			{insertOpsSQL, &ops},
-			{insertHeadsSQL, &heads},
-			{insertElemsSQL, &elems},
-			{entitySQLs[e.Name].insertRows, &rows},
-		} {
-			if ins.rows.rows == 0 {
-				continue
-			}
-			if _, err := w.m.exec(ins.query, ins.rows.text()); err != nil {
-				return fmt.Errorf("create %s: %w", entity, err)
-			}
+		b.runs.flush()
+		err := w.m.bulkExec(insertCreatedOpsSQL, &b.ops, w.s.device, w.user, e.Name)
+		if err == nil {
+			err = w.m.bulkExec(headsFromOpsSQL, &b.runs.bulkRows)
+		}
+		if err == nil {
+			err = w.m.bulkExec(elemsFromOpsSQL, &b.runs.bulkRows)
+		}
+		if err == nil {
+			err = w.m.bulkExec(entitySQLs[e.Name].insertRows, &b.rows)
+		}
+		if err != nil {
+			return fmt.Errorf("create %s: %w", entity, err)
 		}
 	}
 	return nil
 }
 
-// createRows adds one new record's operations, heads, set members and
-// table row to the bulk statements' rows. vals is scratch space, one per
-// field of e.
-func (w *writeTx) createRows(e *EntityDef, r newRecord, vals [][]byte, ops, heads, elems, rows *jsonRows) error {
-	if !jsonSafe(r.row) {
-		return fmt.Errorf("create %s: %q is not an ID", e.Name, r.row)
+// createBatch is how many records createAll collects before writing them,
+// which bounds the memory an import of a large file holds at once.
+const createBatch = 2000
+
+// createRows are the rows createAll writes for a batch of new records.
+type createRows struct {
+	ops  bulkRows // insertCreatedOpsSQL
+	runs seqRuns  // the operations' sequence numbers, for their heads and set members
+	rows bulkRows // the records' table rows
+	vals [][]byte // scratch: one per field
+}
+
+// addOp adds an operation of a new record.
+func (b *createRows) addOp(op *Op) {
+	var value any
+	if op.Value != nil {
+		value = op.Value
 	}
+	b.ops.add(op.Seq, int64(op.HLC), op.Row, op.Field, value)
+	b.runs.add(op.Device, op.Seq)
+}
+
+// addCreate adds one new record's operations, heads, set members and
+// table row to b.
+func (w *writeTx) addCreate(e *EntityDef, r newRecord, b *createRows) error {
+	vals := b.vals
 	clear(vals)
 	// Fields in name order, so that the operation log does not depend on
 	// map order.
@@ -202,40 +213,24 @@ func (w *writeTx) createRows(e *EntityDef, r newRecord, vals [][]byte, ops, head
 		if f.Kind == Set {
 			set := uniqueSorted(strings.Split(v, ","))
 			for _, el := range set {
-				op := w.newOp(e.Name, r.row, name, []byte("+"+el), nil)
-				ops.opRow(op, "[]")
-				elems.row()
-				elems.str(e.Name)
-				elems.str(r.row)
-				elems.str(name)
-				elems.hex([]byte(el))
-				elems.str(op.Device)
-				elems.int(op.Seq)
+				b.addOp(w.newOp(e.Name, r.row, name, []byte("+"+el), nil))
 			}
 			vals[i] = []byte(strings.Join(set, ","))
 			continue
 		}
-		b := []byte(v)
+		v2 := []byte(v)
 		if f.Sealed {
 			var err error
-			if b, err = w.seal(e, f, r.row, v); err != nil {
+			if v2, err = w.seal(e, f, r.row, v); err != nil {
 				return err
 			}
 		}
-		op := w.newOp(e.Name, r.row, name, b, nil)
-		ops.opRow(op, "[]")
-		heads.row()
-		heads.str(e.Name)
-		heads.str(r.row)
-		heads.str(name)
-		heads.str(op.Device)
-		heads.int(op.Seq)
-		vals[i] = b
+		b.addOp(w.newOp(e.Name, r.row, name, v2, nil))
+		vals[i] = v2
 	}
-	rows.row()
-	rows.str(r.row)
-	for _, v := range vals {
-		rows.hex(v)
+	b.rows.add(r.row)
+	for i, v := range vals {
+		b.rows.add(rowValue(e.Fields[i], v))
 	}
 	w.m.tombstoned[e.Name+"/"+r.row] = false
 	return nil

@@ -74,7 +74,7 @@ func (sy *Syncer) enroll(ctx context.Context, deviceName, passphrase string, kdf
 	if err != nil {
 		return nil, "", err
 	}
-	id := data.NewID()
+	id := data.NewActorID()
 	list, err := sy.addDevice(ctx, DeviceEntry{ID: id, Name: deviceName, PublicKey: pub, BoxKey: box.PublicKey().Bytes(),
 		Enrolled: sy.store.Now().UTC().Format(time.RFC3339)})
 	if err != nil {

@@ -308,6 +308,11 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 			problems = append(problems, err)
 		}
 	}
+	if res.Pulled > 0 {
+		if err := sy.store.Checkpoint(ctx); err != nil {
+			sy.log.Warn("sync: checkpoint", "err", err)
+		}
+	}
 	if err := write("", func() error { return sy.publishCursor(ctx) }); err != nil {
 		return res, err
 	}
