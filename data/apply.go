@@ -40,6 +40,9 @@ func (s *Store) ApplyRemote(ctx context.Context, ops []*Op) (int, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, storeErr(fmt.Errorf("commit: %w", err))
 	}
+	if n > 0 {
+		s.commits.Add(1)
+	}
 	s.hlc.Observe(newest)
 	return n, nil
 }

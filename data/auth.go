@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Role is what a user may do. Permissions are checked here, in data, on
@@ -113,6 +114,10 @@ type Session struct {
 	User  User
 	key   []byte
 	coach string // the coach record linked to this user, if any
+
+	namesMu sync.Mutex
+	names   map[string]string // personNames as of commit namesAt
+	namesAt uint64
 }
 
 // Store returns the store the session belongs to.

@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -57,11 +59,6 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 		where += " AND status = ?"
 		args = append(args, f.Status)
 	}
-	ce, _ := Entity(EntCase)
-	cases, err := loadFields(ctx, sess.s.db, sess.key, ce, where, args...)
-	if err != nil {
-		return nil, err
-	}
 	names, err := sess.personNames(ctx)
 	if err != nil {
 		return nil, err
@@ -71,20 +68,51 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 	if err != nil {
 		return nil, err
 	}
-	out := make([]CaseSummary, 0, len(cases))
-	for _, m := range cases {
-		var c Case
-		fromFields(m, &c)
-		c.ID = m["id"]
+	// The columns a line needs, and no more: at the state size the list
+	// holds 100,000 lines for as long as the window is open, and reading
+	// whole records (every field, the sealed needs opened) left hundreds
+	// of megabytes behind for the collector.
+	var n int
+	if err := sess.s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE deleted = 0 AND (`+where+`)`, args...).Scan(&n); err != nil {
+		return nil, storeErr(fmt.Errorf("count cases: %w", err))
+	}
+	rows, err := sess.s.db.QueryContext(ctx, `SELECT id, review, person, status, channel, insurance, level, coach,
+		eligible, facility, opened_at, placed_at, closed_at FROM cases WHERE deleted = 0 AND (`+where+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("read cases: %w", err))
+	}
+	defer rows.Close()
+	out := make([]CaseSummary, 0, n)
+	words := interner{}
+	var raw [13]sql.RawBytes
+	dest := make([]any, len(raw))
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, storeErr(err)
+		}
+		// Values many lines share (statuses, channels, coaches) are kept
+		// once; IDs are each their own.
+		c := Case{ID: string(raw[0]), Person: string(raw[2]), Status: words.of(raw[3]), Channel: words.of(raw[4]),
+			Insurance: words.of(raw[5]), Level: words.of(raw[6]), Coach: words.of(raw[7]), Eligible: words.of(raw[8]),
+			Facility: words.of(raw[9])}
+		c.OpenedAt, _ = ParseTime(string(raw[10]))
+		c.PlacedAt, _ = ParseTime(string(raw[11]))
+		c.ClosedAt, _ = ParseTime(string(raw[12]))
 		s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names[c.Person], Status: c.Status,
 			Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
-			OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: m["review"] == "true"}
+			OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: string(raw[1]) == "1"}
 		s.setWaiting(&c, activity[c.ID], now)
 		if !sess.Can(ActPlacementView) {
 			s.Level = ""
 		}
 		s.search = strings.ToLower(s.Display + " " + s.Short + " " + s.Status + " " + s.Channel + " " + s.WaitingFor)
 		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr(err)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		oi, oj := out[i].Status == StatusOpen, out[j].Status == StatusOpen
@@ -102,17 +130,51 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 	return out, nil
 }
 
-// personNames returns "First L." for every person, by person ID.
+// interner keeps one copy of each distinct value read.
+type interner map[string]string
+
+func (in interner) of(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
+}
+
+// personNames returns "First L." for every person, by person ID. The map
+// is shared: callers only read it. It is kept until the next change, as
+// opening every person's sealed names is most of what a refresh of the
+// case list or the check-ins costs at the state size.
 func (sess *Session) personNames(ctx context.Context) (map[string]string, error) {
+	sess.namesMu.Lock()
+	defer sess.namesMu.Unlock()
+	at := sess.s.commits.Load()
+	if sess.names != nil && sess.namesAt == at {
+		return sess.names, nil
+	}
+	names, err := sess.loadPersonNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sess.names, sess.namesAt = names, at
+	return names, nil
+}
+
+func (sess *Session) loadPersonNames(ctx context.Context) (map[string]string, error) {
+	op, err := newOpener(sess.key)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := sess.s.db.QueryContext(ctx, `SELECT id, first, last, alias FROM persons WHERE deleted = 0`)
 	if err != nil {
 		return nil, storeErr(err)
 	}
 	defer rows.Close()
 	out := map[string]string{}
+	var id string
+	var first, last, alias sql.RawBytes
 	for rows.Next() {
-		var id string
-		var first, last, alias []byte
 		if err := rows.Scan(&id, &first, &last, &alias); err != nil {
 			return nil, err
 		}
@@ -120,7 +182,7 @@ func (sess *Session) personNames(ctx context.Context) (map[string]string, error)
 			if len(b) == 0 {
 				return ""
 			}
-			p, err := Unseal(sess.key, b, sealAD(EntPerson, field, id))
+			p, err := op.open(b, EntPerson, field, id)
 			if err != nil {
 				return ""
 			}

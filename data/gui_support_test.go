@@ -174,3 +174,34 @@ func TestCaseLine(t *testing.T) {
 		t.Errorf("coach reads a case not theirs: %v", err)
 	}
 }
+
+// The case list keeps the people's names between refreshes (personNames);
+// a renamed person shows at the next one.
+func TestCaseListShowsRenamedPerson(t *testing.T) {
+	p := newProgram(t)
+	id := p.newCase(t, "Daniel", "Reyes")
+	coord := p.sessions[data.RoleCoordinator]
+	name := func() string {
+		t.Helper()
+		list, err := coord.ListCases(ctx, data.CaseFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range list {
+			if c.ID == id {
+				return c.Display
+			}
+		}
+		t.Fatalf("case %s not listed", id)
+		return ""
+	}
+	if got := name(); got != "Daniel R." {
+		t.Fatalf("listed as %q", got)
+	}
+	if err := p.sessions[data.RoleOfficer].SetCaseFields(ctx, id, map[string]string{"first": "Dan", "last": "Rivera"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := name(); got != "Dan R." {
+		t.Errorf("after the rename listed as %q, want Dan R.", got)
+	}
+}

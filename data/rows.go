@@ -87,3 +87,29 @@ func loadOne(ctx context.Context, q queryer, key []byte, entity, id string, v an
 	fromFields(ms[0], v)
 	return ms[0], nil
 }
+
+// scanRows runs query and calls fn with each row's columns, which are valid
+// only during the call.
+func (sess *Session) scanRows(ctx context.Context, query string, args []any, fn func([]sql.RawBytes)) error {
+	rows, err := sess.s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return storeErr(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return storeErr(err)
+	}
+	raw := make([]sql.RawBytes, len(cols))
+	dest := make([]any, len(cols))
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return storeErr(err)
+		}
+		fn(raw)
+	}
+	return storeErr(rows.Err())
+}

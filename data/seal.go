@@ -1,6 +1,7 @@
 package data
 
 import (
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -48,6 +49,35 @@ func Seal(key, plaintext, ad []byte) ([]byte, error) {
 		return nil, fmt.Errorf("seal value: %w", err)
 	}
 	return aead.Seal(out, out, plaintext, ad), nil
+}
+
+// opener opens many values sealed under one key, making the cipher once.
+type opener struct {
+	aead cipher.AEAD
+	ad   []byte // scratch for the associated data
+}
+
+func newOpener(key []byte) (*opener, error) {
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, fmt.Errorf("open sealed value: %w", err)
+	}
+	return &opener{aead: aead}, nil
+}
+
+// open is Unseal for the value of entity.field of row.
+func (o *opener) open(sealed []byte, entity, field, row string) ([]byte, error) {
+	ns := o.aead.NonceSize()
+	if len(sealed) < ns+o.aead.Overhead() {
+		return nil, fmt.Errorf("open sealed value: too short (%d bytes)", len(sealed))
+	}
+	o.ad = append(append(append(append(o.ad[:0], entity...), '.'), field...), '/')
+	o.ad = append(o.ad, row...)
+	plain, err := o.aead.Open(nil, sealed[:ns], sealed[ns:], o.ad)
+	if err != nil {
+		return nil, fmt.Errorf("open sealed value: %w", ErrWrongKey)
+	}
+	return plain, nil
 }
 
 // Unseal reverses Seal. It returns an error wrapping ErrWrongKey when the key

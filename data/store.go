@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -78,6 +79,11 @@ type Store struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+
+	// commits counts the transactions that changed synced data, so that
+	// what a session derives from all of it (personNames) is made again
+	// only after a change.
+	commits atomic.Uint64
 }
 
 // prepared returns query prepared on the database, preparing it once.

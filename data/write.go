@@ -49,6 +49,7 @@ func (s *Store) write(ctx context.Context, user string, key []byte, fn func(w *w
 	if err := tx.Commit(); err != nil {
 		return storeErr(fmt.Errorf("commit: %w", err))
 	}
+	s.commits.Add(1)
 	return nil
 }
 

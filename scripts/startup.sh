@@ -216,6 +216,9 @@ for size in $SIZES; do
 	settle "$size: Facilities"
 	rss=$(status_kb "$pid" VmRSS)
 	hwm=$(status_kb "$pid" VmHWM)
+	if [ "${TRACE:-}" = 1 ]; then
+		say "  $size: of VmRSS: anonymous $(mb "$(status_kb "$pid" RssAnon)") MB, files $(mb "$(status_kb "$pid" RssFile)") MB, shared $(mb "$(status_kb "$pid" RssShmem)") MB"
+	fi
 	mkdir -p "$OUT"
 	import -window root "$OUT/startup-$size.png"
 	stop
