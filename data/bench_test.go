@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"testing"
 	"time"
@@ -215,6 +216,36 @@ func BenchmarkFacilityMatch(b *testing.B) {
 			}
 			b.ReportMetric(float64(p95(durs).Microseconds())/1000, "p95-ms")
 			b.ReportMetric(float64(dir.Len()), "facilities")
+		})
+	}
+}
+
+// BenchmarkDirectoryMemory measures the heap that the loaded directory
+// (the match index the Facilities screen and "Find a bed" search) keeps,
+// after a collection, at each generated size.
+func BenchmarkDirectoryMemory(b *testing.B) {
+	zips := loadZIPs(b)
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			_, sess := benchProgram(b, sz.name, sz.spec)
+			var live float64
+			n := 0
+			for i := 0; i < b.N; i++ {
+				runtime.GC()
+				var m0, m1 runtime.MemStats
+				runtime.ReadMemStats(&m0)
+				dir, err := sess.LoadDirectory(ctx, zips)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&m1)
+				live += float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc)) / (1 << 20)
+				n = dir.Len()
+				runtime.KeepAlive(dir)
+			}
+			b.ReportMetric(live/float64(b.N), "live-MB")
+			b.ReportMetric(float64(n), "facilities")
 		})
 	}
 }
