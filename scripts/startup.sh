@@ -22,7 +22,8 @@
 # VmRSS a second after it started.
 #
 # Environment: RUNS (10), SIZES ("county state"; "" skips memory), QUIET (12), TRACE=1 (the app's
-# processor time and memory each second of a memory run), BIN, BLANK, CACHE (the system's temporary
+# processor time and memory each second of a memory run, the split of its resident memory and
+# what internal/memtrim saw last), BIN, BLANK, CACHE (the system's temporary
 # folder), OUT (screenshots/, where startup-SIZE.png shows each memory run's last screen),
 # KEEP_TMP=1.
 set -euo pipefail
@@ -202,7 +203,7 @@ nav() { click 60 $((71 + 39 * $1)); } # the navigation's rows, as in screenshots
 for size in $SIZES; do
 	data_for "$size"
 	before=$(logins) # the check above is one login too
-	launch app "$BIN" --data "$TMP/mem"
+	CONNECTPOINT_MEMTRACE=${TRACE:-} launch app "$BIN" --data "$TMP/mem"
 	start_ms=$started_ms
 	settle "$size: login window"
 	xdotool type --delay 20 coordinator
@@ -218,6 +219,7 @@ for size in $SIZES; do
 	hwm=$(status_kb "$pid" VmHWM)
 	if [ "${TRACE:-}" = 1 ]; then
 		say "  $size: of VmRSS: anonymous $(mb "$(status_kb "$pid" RssAnon)") MB, files $(mb "$(status_kb "$pid" RssFile)") MB, shared $(mb "$(status_kb "$pid" RssShmem)") MB"
+		say "  $size: last look of internal/memtrim: $(grep '^memtrim:' "$TMP/app.log" | tail -n 1)"
 	fi
 	mkdir -p "$OUT"
 	import -window root "$OUT/startup-$size.png"

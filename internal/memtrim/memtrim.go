@@ -13,6 +13,8 @@ package memtrim
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
@@ -21,7 +23,7 @@ import (
 // Thresholds: a trim costs a full collection (tens of milliseconds on a
 // 100 MB heap), so it is done only when it returns a fair amount.
 const (
-	minSpare   = 64 << 20 // held beyond the live data, in bytes
+	minSpare   = 24 << 20 // held beyond the live data and the floor, in bytes
 	quietAlloc = 8 << 20  // allocated since the last look: more means still busy
 )
 
@@ -56,14 +58,34 @@ func read() sample {
 }
 
 // due reports whether a trim is worth it at cur, prev being the previous
-// look: the heap holds much more than its live data (at least minSpare and
-// half the live data again), and allocation has gone quiet.
-func due(prev, cur sample) bool {
+// look and floor what the heap held beyond its live data right after the
+// last trim (partly used spans, which a trim cannot return): the heap
+// holds much more than that again (at least minSpare and an eighth of the
+// live data), and allocation has gone quiet.
+func due(prev, cur sample, floor uint64) bool {
 	if cur.held <= cur.live || cur.live == 0 && cur.held == 0 {
 		return false
 	}
 	spare := cur.held - cur.live
-	return spare >= minSpare && spare >= cur.live/2 && cur.allocs-prev.allocs < quietAlloc
+	if spare <= floor {
+		return false
+	}
+	gain := spare - floor
+	return gain >= minSpare && gain >= cur.live/8 && cur.allocs-prev.allocs < quietAlloc
+}
+
+// trace prints what Watch sees on standard error each time it looks
+// (CONNECTPOINT_MEMTRACE=1; scripts/startup.sh sets it with TRACE=1).
+var trace = os.Getenv("CONNECTPOINT_MEMTRACE") == "1"
+
+// goTotal is all the memory the Go runtime has mapped and not released.
+func goTotal() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64() - s[1].Value.Uint64()
 }
 
 // Watch looks at the heap every interval until ctx ends, trimming when due.
@@ -71,6 +93,7 @@ func Watch(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	prev := read()
+	var floor uint64
 	for {
 		select {
 		case <-ctx.Done():
@@ -78,9 +101,15 @@ func Watch(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 		cur := read()
-		if due(prev, cur) {
+		trimmed := due(prev, cur, floor)
+		if trimmed {
 			debug.FreeOSMemory()
 			cur = read()
+			floor = cur.held - min(cur.live, cur.held)
+		}
+		if trace {
+			fmt.Fprintf(os.Stderr, "memtrim: live %d MB, heap held %d MB, Go total %d MB, trimmed %v\n",
+				cur.live>>20, cur.held>>20, goTotal()>>20, trimmed)
 		}
 		prev = cur
 	}

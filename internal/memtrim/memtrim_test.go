@@ -12,21 +12,25 @@ func TestDue(t *testing.T) {
 	const mb = 1 << 20
 	quiet := sample{allocs: 1000 * mb}
 	tests := []struct {
-		name string
-		cur  sample
-		want bool
+		name                      string
+		live, held, allocs, floor uint64
+		want                      bool
 	}{
-		{"AfterABurst", sample{live: 100 * mb, held: 600 * mb, allocs: 1001 * mb}, true},
-		{"StillAllocating", sample{live: 100 * mb, held: 600 * mb, allocs: 1200 * mb}, false},
-		{"LittleToGain", sample{live: 100 * mb, held: 150 * mb, allocs: 1000 * mb}, false},
-		{"SpareUnderHalfTheLiveData", sample{live: 400 * mb, held: 550 * mb, allocs: 1000 * mb}, false},
-		{"SmallHeap", sample{live: 10 * mb, held: 40 * mb, allocs: 1000 * mb}, false},
-		{"NoFigures", sample{}, false},
+		{"AfterABurst", 100 * mb, 600 * mb, 1001 * mb, 0, true},
+		{"StillAllocating", 100 * mb, 600 * mb, 1200 * mb, 0, false},
+		{"ASmallerBurst", 100 * mb, 130 * mb, 1000 * mb, 0, true},
+		{"LittleToGain", 100 * mb, 120 * mb, 1000 * mb, 0, false},
+		{"SpareUnderAnEighthOfTheLiveData", 400 * mb, 440 * mb, 1000 * mb, 0, false},
+		{"OnlyWhatTheLastTrimLeft", 100 * mb, 135 * mb, 1000 * mb, 20 * mb, false},
+		{"MoreThanTheLastTrimLeft", 100 * mb, 150 * mb, 1000 * mb, 20 * mb, true},
+		{"SmallHeap", 10 * mb, 20 * mb, 1000 * mb, 0, false},
+		{"NoFigures", 0, 0, 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := due(quiet, tt.cur); got != tt.want {
-				t.Errorf("due(%+v) = %v, want %v", tt.cur, got, tt.want)
+			cur := sample{live: tt.live, held: tt.held, allocs: tt.allocs}
+			if got := due(quiet, cur, tt.floor); got != tt.want {
+				t.Errorf("due(%+v, floor %d MB) = %v, want %v", cur, tt.floor>>20, got, tt.want)
 			}
 		})
 	}
@@ -45,7 +49,7 @@ func TestWatchTrimsAfterABurst(t *testing.T) {
 	debug.SetGCPercent(100)
 	runtime.GC() // the burst is now free but still held
 	before := read()
-	if !due(before, before) {
+	if !due(before, before, 0) {
 		t.Fatalf("after a 300 MB burst a trim is not due: %+v", before)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
