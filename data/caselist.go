@@ -207,27 +207,66 @@ func DisplayName(first, last, alias string) string {
 }
 
 // CaseIndex filters a case list as the user types, in memory: names are
-// sealed, so the database cannot search them.
+// sealed, so the database cannot search them. It keeps each line in half
+// the room of a CaseSummary (at the state size the list has 100,000
+// lines for as long as the window is open) and makes the CaseSummary of a
+// line when it is shown.
 type CaseIndex struct {
-	cases []CaseSummary
+	lines []caseLine
+}
+
+// caseLine is what the index keeps of a case: what a row of the list
+// shows, and the text the filter searches.
+type caseLine struct {
+	id, display, search      string
+	status, channel, waiting string // shared among the lines (interned by ListCases)
+	opened, placed, closed   int64  // Unix nanoseconds; 0 for none
+	eta, held                int64
+	tried                    int32
+	review                   bool
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
 }
 
 // NewCaseIndex indexes cases (kept in their order).
 func NewCaseIndex(cases []CaseSummary) *CaseIndex {
+	x := &CaseIndex{lines: make([]caseLine, len(cases))}
 	for i := range cases {
-		if cases[i].search == "" {
-			c := &cases[i]
+		c := &cases[i]
+		if c.search == "" {
 			c.search = strings.ToLower(c.Display + " " + c.Short + " " + c.Status + " " + c.Channel + " " + c.WaitingFor)
 		}
+		x.lines[i] = caseLine{id: c.ID, display: c.Display, search: c.search,
+			status: c.Status, channel: c.Channel, waiting: c.WaitingFor,
+			opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt),
+			eta: nanos(c.CoachETA), held: nanos(c.HeldUntil), tried: int32(c.Tried), review: c.Review}
 	}
-	return &CaseIndex{cases: cases}
+	return x
 }
 
 // Len returns how many cases the index holds.
-func (x *CaseIndex) Len() int { return len(x.cases) }
+func (x *CaseIndex) Len() int { return len(x.lines) }
 
-// At returns the i-th case of the index.
-func (x *CaseIndex) At(i int) *CaseSummary { return &x.cases[i] }
+// At returns the i-th case of the index, as much of it as a row of the
+// list shows: its ID, name, status, channel, clocks and next step.
+func (x *CaseIndex) At(i int) CaseSummary {
+	l := &x.lines[i]
+	return CaseSummary{ID: l.id, Short: ShortID(l.id), Display: l.display, Status: l.status, Channel: l.channel,
+		WaitingFor: l.waiting, OpenedAt: fromNanos(l.opened), PlacedAt: fromNanos(l.placed), ClosedAt: fromNanos(l.closed),
+		CoachETA: fromNanos(l.eta), HeldUntil: fromNanos(l.held), Tried: int(l.tried), Review: l.review, search: l.search}
+}
 
 // Filter returns the positions of the cases whose name, ID, status, channel
 // or next step contain every word of query (case-insensitive), appending to
@@ -235,8 +274,8 @@ func (x *CaseIndex) At(i int) *CaseSummary { return &x.cases[i] }
 func (x *CaseIndex) Filter(query string, dst []int) []int {
 	dst = dst[:0]
 	words := strings.Fields(strings.ToLower(query))
-	for i := range x.cases {
-		h := x.cases[i].search
+	for i := range x.lines {
+		h := x.lines[i].search
 		ok := true
 		for _, w := range words {
 			if !strings.Contains(h, w) {

@@ -97,7 +97,8 @@ func newCaseList(a *App, onTap func(id string)) *caseList {
 		func() fyne.CanvasObject { return newCaseRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.shown) {
-				o.(*caseRow).set(l.index.At(l.shown[i]), a.now(), l.limits)
+				c := l.index.At(l.shown[i])
+				o.(*caseRow).set(&c, a.now(), l.limits)
 			}
 		},
 	)
