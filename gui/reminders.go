@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -31,7 +30,7 @@ type reminders struct {
 
 	// Touched on the UI thread only: seen are the check-ins (case and day)
 	// already announced; due and late the last count, once counted.
-	seen      map[string]bool
+	seen      map[dueKey]bool
 	counted   bool
 	due, late int
 }
@@ -46,7 +45,7 @@ func (a *App) startReminders() {
 	if a.sess == nil || !a.sess.Can(data.ActCheckIn) {
 		return
 	}
-	r := &reminders{app: a, sess: a.sess, seen: map[string]bool{}}
+	r := &reminders{app: a, sess: a.sess, seen: map[dueKey]bool{}}
 	logger := cronLogger{a.log}
 	r.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
 	if _, err := r.cron.AddFunc(reminderSpec, r.run); err != nil {
@@ -79,6 +78,12 @@ func (r *reminders) run() {
 }
 
 // apply shows the count and announces new check-ins due.
+// dueKey names a check-in: its case and its day after placement.
+type dueKey struct {
+	caseID string
+	day    int
+}
+
 func (r *reminders) apply(due []data.DueCheckIn) {
 	a := r.app
 	if a.reminders != r || a.shell == nil {
@@ -86,7 +91,7 @@ func (r *reminders) apply(due []data.DueCheckIn) {
 	}
 	var fresh []data.DueCheckIn
 	n, late := 0, 0
-	now := map[string]bool{}
+	now := map[dueKey]bool{}
 	for _, d := range due {
 		if d.State != data.CheckInDue && d.State != data.CheckInOverdue {
 			continue
@@ -95,7 +100,7 @@ func (r *reminders) apply(due []data.DueCheckIn) {
 		if d.State == data.CheckInOverdue {
 			late++
 		}
-		key := fmt.Sprintf("%s/%d", d.CaseID, d.Day)
+		key := dueKey{d.CaseID, d.Day}
 		now[key] = true
 		if !r.seen[key] {
 			fresh = append(fresh, d)
