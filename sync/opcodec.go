@@ -19,6 +19,18 @@ import (
 // encodeOps writes ops (one device's, consecutive sequence numbers).
 func encodeOps(ops []*data.Op) []byte {
 	e := &opEncoder{table: map[string]uint64{}}
+	e.encode(ops)
+	return e.buf
+}
+
+// reset empties e for another encoding, keeping its buffer and table.
+func (e *opEncoder) reset() {
+	e.buf = e.buf[:0]
+	clear(e.table)
+}
+
+// encode appends ops to e.buf as encodeOps writes them.
+func (e *opEncoder) encode(ops []*data.Op) {
 	e.uvarint(uint64(len(ops)))
 	var last data.HLC
 	for _, op := range ops {
@@ -40,7 +52,6 @@ func encodeOps(ops []*data.Op) []byte {
 		}
 		e.str(op.User)
 	}
-	return e.buf
 }
 
 type opEncoder struct {

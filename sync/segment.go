@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
@@ -299,24 +300,43 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 // nonce) nor on where segments begin and end, and a device can publish
 // lost operations again, in any split, without breaking what follows.
 func chainNext(prev [32]byte, op *data.Op) [32]byte {
-	h := sha256.New()
-	h.Write([]byte("connectpoint chain v1\x00"))
-	h.Write(prev[:])
-	h.Write([]byte(op.Device))
+	return newChainer().next(prev, op)
+}
+
+// chainer computes chainNext for one operation after another, reusing
+// its hash and encoder: a segment has thousands of operations.
+type chainer struct {
+	h   hash.Hash
+	enc opEncoder
+	one [1]*data.Op
+}
+
+func newChainer() *chainer {
+	return &chainer{h: sha256.New(), enc: opEncoder{table: map[string]uint64{}}}
+}
+
+func (c *chainer) next(prev [32]byte, op *data.Op) [32]byte {
+	c.h.Reset()
+	c.h.Write([]byte("connectpoint chain v1\x00"))
+	c.h.Write(prev[:])
+	c.h.Write([]byte(op.Device))
 	var n [9]byte
-	n[0] = 0
 	binary.BigEndian.PutUint64(n[1:], uint64(op.Seq))
-	h.Write(n[:])
-	h.Write(encodeOps([]*data.Op{op}))
+	c.h.Write(n[:])
+	c.enc.reset()
+	c.one[0] = op
+	c.enc.encode(c.one[:])
+	c.h.Write(c.enc.buf)
 	var out [32]byte
-	h.Sum(out[:0])
+	c.h.Sum(out[:0])
 	return out
 }
 
-// chainOps extends prev by every operation of ops.
+// chainOps extends prev over ops in order.
 func chainOps(prev [32]byte, ops []*data.Op) [32]byte {
+	c := newChainer()
 	for _, op := range ops {
-		prev = chainNext(prev, op)
+		prev = c.next(prev, op)
 	}
 	return prev
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -277,4 +278,31 @@ func signedFrame(t *testing.T, k *testKeys, dev string, first, last int64, z []b
 	out = binary.BigEndian.AppendUint32(out, uint32(len(body)))
 	out = append(out, body...)
 	return append(out, ed25519.Sign(k.privs[dev], out)...)
+}
+
+// The chain hash is part of the format: chainOps, which reuses its hash
+// and encoder, must give what the definition (chainNext's comment) says,
+// operation by operation, for every published segment to keep verifying.
+func TestChainOpsFollowsTheDefinition(t *testing.T) {
+	ops := sampleOps("dev-a", 7, 50)
+	var want [32]byte
+	want[0] = 9 // any start
+	start := want
+	for _, op := range ops {
+		h := sha256.New()
+		h.Write([]byte("connectpoint chain v1\x00"))
+		h.Write(want[:])
+		h.Write([]byte(op.Device))
+		var n [9]byte
+		binary.BigEndian.PutUint64(n[1:], uint64(op.Seq))
+		h.Write(n[:])
+		h.Write(encodeOps([]*data.Op{op}))
+		h.Sum(want[:0])
+	}
+	if got := chainOps(start, ops); got != want {
+		t.Errorf("chainOps = %x, want %x", got, want)
+	}
+	if got := chainNext(start, ops[0]); got != chainOps(start, ops[:1]) {
+		t.Errorf("chainNext and chainOps differ on one operation")
+	}
 }
