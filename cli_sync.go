@@ -99,6 +99,9 @@ func (c *cli) cmdSync(args []string) error {
 	}
 	res, err := sy.Round(c.ctx)
 	fmt.Fprintf(c.stdout, "pushed %d, pulled %d, conflicts %d\n", res.Pushed, res.Pulled, res.Conflicts)
+	if res.Notice != "" {
+		fmt.Fprintln(c.stdout, res.Notice)
+	}
 	var re *cpsync.RoundError
 	switch {
 	case err == nil:

@@ -59,7 +59,7 @@ func (s *Store) Ops(ctx context.Context, device string, after int64, limit int) 
 	return queryOps(ctx, s.db, device, after, limit)
 }
 
-func queryOps(ctx context.Context, db *sql.DB, device string, after int64, limit int) ([]*Op, error) {
+func queryOps(ctx context.Context, db queryer, device string, after int64, limit int) ([]*Op, error) {
 	q := `SELECT device, seq, hlc, entity, row_id, field, value, prev, user_id FROM ops WHERE device = ? AND seq > ? ORDER BY seq`
 	args := []any{device, after}
 	if limit > 0 {

@@ -59,6 +59,17 @@ type Result struct {
 	Conflicts int // fields in conflict after the round
 	Pending   int // own operations still to publish
 	Compacted int // segments deleted by compaction (administrators' devices)
+	// TakenBack and Renumbered are set by the first round after this
+	// device was restored from an older backup: its own operations that
+	// it had published after the backup was made, taken back from the
+	// target, and the operations written here since the restore, which
+	// were renumbered past them before they were published.
+	TakenBack  int
+	Renumbered int
+	// Notice says in words anything out of the ordinary the round did
+	// (a restore from an older backup), for the sync status; "" when
+	// there is nothing to say.
+	Notice string
 }
 
 // ErrNotSetUp is returned by New on a device that has no sync keys yet:
@@ -273,7 +284,20 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	me := sy.store.Device()
-	if err := write("publish this device's operations", func() (err error) {
+	// A device restored from an old backup first takes back what it had
+	// published since: until it has, pushing would reuse names.
+	tb, err := sy.takeBackOwn(ctx, byDevice[me])
+	res.TakenBack, res.Renumbered = tb.taken, tb.renumbered
+	if tb.taken > 0 {
+		res.Notice = tb.String()
+	}
+	if err != nil {
+		if IsOffline(err) || ctx.Err() != nil {
+			return res, err
+		}
+		sy.log.Warn("sync: own operations not taken back", "err", err)
+		problems = append(problems, err)
+	} else if err := write("publish this device's operations", func() (err error) {
 		res.Pushed, err = sy.push(ctx, byDevice[me])
 		return err
 	}); err != nil {
@@ -308,7 +332,7 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 			problems = append(problems, err)
 		}
 	}
-	if res.Pulled > 0 {
+	if res.Pulled > 0 || res.TakenBack > 0 {
 		if err := sy.store.Checkpoint(ctx); err != nil {
 			sy.log.Warn("sync: checkpoint", "err", err)
 		}
@@ -319,7 +343,7 @@ func (sy *Syncer) Round(ctx context.Context) (Result, error) {
 	if err := write("compact the log", func() error { return sy.compactInRound(ctx, entries, &res) }); err != nil {
 		return res, err
 	}
-	if sy.conflicts < 0 || res.Pushed > 0 || res.Pulled > 0 {
+	if sy.conflicts < 0 || res.Pushed > 0 || res.Pulled > 0 || res.TakenBack > 0 {
 		if sy.conflicts, err = sy.store.ConflictCount(ctx); err != nil {
 			sy.conflicts = -1
 			return res, err
