@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -55,6 +56,8 @@ type syncStatus struct {
 	now   *widget.Button
 	box   *fyne.Container
 	last  cpsync.Status
+	// told is the round whose notice was shown: a notice is said once.
+	told time.Time
 }
 
 // startSync starts sync for the session and puts its status in the header.
@@ -150,6 +153,12 @@ func (st *syncStatus) show(s cpsync.Status) {
 		text += " · " + lang.L("{{.Count}} to send", map[string]int{"Count": s.Pending})
 	}
 	st.label.SetText(text)
+	if n := s.Last.Notice; n != "" && s.State != cpsync.StateSyncing && !s.LastAttempt.Equal(st.told) {
+		// Rare and worth a moment's attention (a restore from an older
+		// backup): said once, in a dialog, and the round's log keeps it.
+		st.told = s.LastAttempt
+		dialog.ShowInformation(lang.L("Sync"), capitalize(n)+".", st.app.win)
+	}
 	// The conflicts have their own place in the header: a way to them.
 	if st.app.shell != nil {
 		st.app.shell.setConflicts(s.Conflicts)
@@ -158,3 +167,4 @@ func (st *syncStatus) show(s cpsync.Status) {
 		}
 	}
 }
+

@@ -2,12 +2,16 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"connectpoint/data"
 	cpsync "connectpoint/sync"
@@ -87,4 +91,51 @@ func waitFor(t *testing.T, cond func() bool, got func() string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("got %q", got())
+}
+
+// A round that did something out of the ordinary (a restore from an older
+// backup) says so once, in a dialog.
+func TestSyncNoticeShownOnce(t *testing.T) {
+	opt, clk := testOptions()
+	dir := filepath.Join(t.TempDir(), "data")
+	program(t, dir, opt)
+	fake := &fakeSync{status: cpsync.Status{State: cpsync.StateSynced}}
+	fa := test.NewTempApp(t)
+	a := newApp(fa, dir, opt)
+	a.background = func(f func()) { f() }
+	a.SetSyncStarter(func(_ context.Context, _ *data.Store, _ *data.Session, onChange func(cpsync.Status)) (SyncHandle, error) {
+		fake.onChange = onChange
+		return fake, nil
+	})
+	a.start()
+	t.Cleanup(a.win.Close)
+	test.Type(a.login.username, "coordinator")
+	test.Type(a.login.password, testPassword)
+	test.Tap(a.login.submit)
+	notice := "this computer was restored from an older backup: took back 3 of its own changes from the sync target; nothing was lost"
+	round := clk.Now()
+	done := cpsync.Status{State: cpsync.StateSynced, LastSuccess: round, LastAttempt: round, Last: cpsync.Result{TakenBack: 3, Notice: notice}}
+	dialogs := func() int {
+		n := 0
+		for _, o := range a.win.Canvas().Overlays().List() {
+			found := false
+			visible(o, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "This computer was restored from an older backup") {
+					found = true
+				}
+			})
+			if found {
+				n++
+			}
+		}
+		return n
+	}
+	fake.set(done)
+	waitFor(t, func() bool { return dialogs() == 1 }, func() string { return fmt.Sprint(dialogs(), " dialogs") })
+	fake.set(cpsync.Status{State: cpsync.StateSyncing, Last: done.Last, LastAttempt: round})
+	fake.set(done) // the same round's status again: not said twice
+	time.Sleep(50 * time.Millisecond)
+	if n := dialogs(); n != 1 {
+		t.Errorf("%d dialogs after the same round's status came again", n)
+	}
 }
