@@ -167,4 +167,3 @@ func (st *syncStatus) show(s cpsync.Status) {
 		}
 	}
 }
-
