@@ -36,7 +36,9 @@ func (f *fakeSync) set(s cpsync.Status) {
 	f.onChange(s)
 }
 
-func TestSyncStatusInTheHeader(t *testing.T) {
+// loggedInWithFakeSync is a coordinator's window whose sync is fake.
+func loggedInWithFakeSync(t *testing.T) (*App, *fakeSync, *data.FixedClock) {
+	t.Helper()
 	opt, clk := testOptions()
 	dir := filepath.Join(t.TempDir(), "data")
 	program(t, dir, opt)
@@ -53,6 +55,11 @@ func TestSyncStatusInTheHeader(t *testing.T) {
 	test.Type(a.login.username, "coordinator")
 	test.Type(a.login.password, testPassword)
 	test.Tap(a.login.submit)
+	return a, fake, clk
+}
+
+func TestSyncStatusInTheHeader(t *testing.T) {
+	a, fake, clk := loggedInWithFakeSync(t)
 	if a.syncView == nil {
 		t.Fatal("no sync status in the header")
 	}
@@ -96,22 +103,7 @@ func waitFor(t *testing.T, cond func() bool, got func() string) {
 // A round that did something out of the ordinary (a restore from an older
 // backup) says so once, in a dialog.
 func TestSyncNoticeShownOnce(t *testing.T) {
-	opt, clk := testOptions()
-	dir := filepath.Join(t.TempDir(), "data")
-	program(t, dir, opt)
-	fake := &fakeSync{status: cpsync.Status{State: cpsync.StateSynced}}
-	fa := test.NewTempApp(t)
-	a := newApp(fa, dir, opt)
-	a.background = func(f func()) { f() }
-	a.SetSyncStarter(func(_ context.Context, _ *data.Store, _ *data.Session, onChange func(cpsync.Status)) (SyncHandle, error) {
-		fake.onChange = onChange
-		return fake, nil
-	})
-	a.start()
-	t.Cleanup(a.win.Close)
-	test.Type(a.login.username, "coordinator")
-	test.Type(a.login.password, testPassword)
-	test.Tap(a.login.submit)
+	a, fake, clk := loggedInWithFakeSync(t)
 	notice := "this computer was restored from an older backup: took back 3 of its own changes from the sync target; nothing was lost"
 	round := clk.Now()
 	done := cpsync.Status{State: cpsync.StateSynced, LastSuccess: round, LastAttempt: round, Last: cpsync.Result{TakenBack: 3, Notice: notice}}
