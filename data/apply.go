@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -115,20 +116,16 @@ func (m *merger) unknownOps(ops []*Op) ([]*Op, error) {
 	}
 	seen := make(map[OpID]bool, len(ops))
 	for dev, sp := range spans {
-		rows, err := m.query(`SELECT seq FROM ops WHERE device = ? AND seq BETWEEN ? AND ?`, dev, sp.lo, sp.hi)
+		err := m.each(`SELECT seq FROM ops WHERE device = ? AND seq BETWEEN ? AND ?`, []any{dev, sp.lo, sp.hi},
+			func(rows *sql.Rows) error {
+				var seq int64
+				if err := rows.Scan(&seq); err != nil {
+					return err
+				}
+				seen[OpID{dev, seq}] = true
+				return nil
+			})
 		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var seq int64
-			if err := rows.Scan(&seq); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			seen[OpID{dev, seq}] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}

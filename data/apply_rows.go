@@ -1,6 +1,7 @@
 package data
 
 import (
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,10 +35,10 @@ func (m *merger) writeTouched(b *opBatch, name string) error {
 			whole.add(b.fieldValue(e, f, t.ops[i]))
 		}
 	}
-	if err := m.bulkExec(entitySQLs[name].insertRows, &whole); err != nil {
+	q := entitySQLs[name]
+	if err := m.bulkExec(q.insertRows, &whole); err != nil {
 		return err
 	}
-	q := entitySQLs[name]
 	for _, query := range []string{q.updateRows, q.newRows, q.deleted} {
 		if err := m.bulkExec(query, &inSQL); err != nil {
 			return err
@@ -56,20 +57,16 @@ func (m *merger) existingRows(e *EntityDef, ids []string) (map[string]bool, erro
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := m.query(bulkSQL(fmt.Sprintf("SELECT id FROM %s WHERE id IN ({rows})", e.Table), 1, len(chunk)), args...)
+		err := m.each(bulkSQL(fmt.Sprintf("SELECT id FROM %s WHERE id IN ({rows})", e.Table), 1, len(chunk)), args,
+			func(rows *sql.Rows) error {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				have[id] = true
+				return nil
+			})
 		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			have[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}

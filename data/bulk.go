@@ -85,11 +85,16 @@ func bulkSQL(query string, cols, rows int) string {
 
 // addOp adds op as a row of insertOpsSQL, prev given already encoded.
 func (r *bulkRows) addOp(op *Op, prev string) {
-	var value any
-	if op.Value != nil {
-		value = op.Value
+	r.add(op.Seq, int64(op.HLC), op.Entity, op.Row, op.Field, blobArg(op.Value), prev)
+}
+
+// blobArg binds v as a BLOB, or NULL when it is nil (a nil []byte in an
+// interface would not be nil).
+func blobArg(v []byte) any {
+	if v == nil {
+		return nil
 	}
-	r.add(op.Seq, int64(op.HLC), op.Entity, op.Row, op.Field, value, prev)
+	return v
 }
 
 // insertOpsSQL appends operations of one device and author (?1, ?2,
@@ -124,24 +129,24 @@ var (
 // registerOpSQL is true for operations, in table alias o, on a register:
 // a tombstone, or a field of a register entity that is not a set.
 func registerOpSQL(o string) string {
-	var regs, sets []string
+	var regs []string
 	for _, e := range entities {
-		if e.Append {
-			continue
-		}
-		regs = append(regs, sqlString(e.Name))
-		for _, f := range e.Fields {
-			if f.Kind == Set {
-				sets = append(sets, sqlString(e.Name+"."+f.Name))
-			}
+		if !e.Append {
+			regs = append(regs, sqlString(e.Name))
 		}
 	}
 	return fmt.Sprintf("%[1]s.entity IN (%[2]s) AND (%[1]s.field = %[3]s OR %[1]s.entity || '.' || %[1]s.field NOT IN (%[4]s))",
-		o, strings.Join(regs, ", "), sqlString(FieldTombstone), strings.Join(sets, ", "))
+		o, strings.Join(regs, ", "), sqlString(FieldTombstone), setFieldsSQL())
 }
 
 // setOpSQL is true for operations, in table alias o, on a set field.
 func setOpSQL(o string) string {
+	return fmt.Sprintf("%[1]s.field != %[2]s AND %[1]s.entity || '.' || %[1]s.field IN (%[3]s)", o, sqlString(FieldTombstone), setFieldsSQL())
+}
+
+// setFieldsSQL lists the set fields of register entities as SQL strings
+// 'entity.field'.
+func setFieldsSQL() string {
 	var sets []string
 	for _, e := range entities {
 		for _, f := range e.Fields {
@@ -150,7 +155,7 @@ func setOpSQL(o string) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%[1]s.field != %[2]s AND %[1]s.entity || '.' || %[1]s.field IN (%[3]s)", o, sqlString(FieldTombstone), strings.Join(sets, ", "))
+	return strings.Join(sets, ", ")
 }
 
 // seqRuns collects runs of consecutive sequence numbers of one device, as
@@ -228,14 +233,10 @@ func rowInsertSQL(e *EntityDef, verb string) string {
 
 // rowValue is a field's value as rowInsertSQL binds it.
 func rowValue(f FieldDef, v []byte) any {
-	switch {
-	case v == nil:
-		return nil
-	case f.Sealed || f.Secret:
-		return v
-	default:
-		return string(v)
+	if v == nil || f.Sealed || f.Secret {
+		return blobArg(v)
 	}
+	return string(v)
 }
 
 // fieldBit is the bit of a touched-fields mask that stands for field:

@@ -72,47 +72,32 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 	// holds 100,000 lines for as long as the window is open, and reading
 	// whole records (every field, the sealed needs opened) left hundreds
 	// of megabytes behind for the collector.
-	var n int
-	if err := sess.s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE deleted = 0 AND (`+where+`)`, args...).Scan(&n); err != nil {
-		return nil, storeErr(fmt.Errorf("count cases: %w", err))
-	}
-	rows, err := sess.s.db.QueryContext(ctx, `SELECT id, review, person, status, channel, insurance, level, coach,
-		eligible, facility, opened_at, placed_at, closed_at FROM cases WHERE deleted = 0 AND (`+where+`) ORDER BY id`, args...)
-	if err != nil {
-		return nil, storeErr(fmt.Errorf("read cases: %w", err))
-	}
-	defer rows.Close()
-	out := make([]CaseSummary, 0, n)
+	var out []CaseSummary
 	words := interner{}
-	var raw [13]sql.RawBytes
-	dest := make([]any, len(raw))
-	for i := range raw {
-		dest[i] = &raw[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, storeErr(err)
-		}
-		// Values many lines share (statuses, channels, coaches) are kept
-		// once; IDs are each their own.
-		c := Case{ID: string(raw[0]), Person: string(raw[2]), Status: words.of(raw[3]), Channel: words.of(raw[4]),
-			Insurance: words.of(raw[5]), Level: words.of(raw[6]), Coach: words.of(raw[7]), Eligible: words.of(raw[8]),
-			Facility: words.of(raw[9])}
-		c.OpenedAt, _ = ParseTime(string(raw[10]))
-		c.PlacedAt, _ = ParseTime(string(raw[11]))
-		c.ClosedAt, _ = ParseTime(string(raw[12]))
-		s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names[c.Person], Status: c.Status,
-			Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
-			OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: string(raw[1]) == "1"}
-		s.setWaiting(&c, activity[c.ID], now)
-		if !sess.Can(ActPlacementView) {
-			s.Level = ""
-		}
-		s.search = strings.ToLower(s.Display + " " + s.Short + " " + s.Status + " " + s.Channel + " " + s.WaitingFor)
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeErr(err)
+	canPlace := sess.Can(ActPlacementView)
+	err = sess.scanRows(ctx, `SELECT id, review, person, status, channel, insurance, level, coach,
+		eligible, facility, opened_at, placed_at, closed_at FROM cases WHERE deleted = 0 AND (`+where+`) ORDER BY id`, args,
+		func(raw []sql.RawBytes) {
+			// Values many lines share (statuses, channels, coaches) are
+			// kept once; IDs are each their own.
+			c := Case{ID: string(raw[0]), Person: string(raw[2]), Status: words.of(raw[3]), Channel: words.of(raw[4]),
+				Insurance: words.of(raw[5]), Level: words.of(raw[6]), Coach: words.of(raw[7]), Eligible: words.of(raw[8]),
+				Facility: words.of(raw[9])}
+			c.OpenedAt, _ = ParseTime(string(raw[10]))
+			c.PlacedAt, _ = ParseTime(string(raw[11]))
+			c.ClosedAt, _ = ParseTime(string(raw[12]))
+			s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names[c.Person], Status: c.Status,
+				Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
+				OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: string(raw[1]) == "1"}
+			s.setWaiting(&c, activity[c.ID], now)
+			if !canPlace {
+				s.Level = ""
+			}
+			s.search = strings.ToLower(s.Display + " " + s.Short + " " + s.Status + " " + s.Channel + " " + s.WaitingFor)
+			out = append(out, s)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read cases: %w", err)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		oi, oj := out[i].Status == StatusOpen, out[j].Status == StatusOpen

@@ -67,6 +67,21 @@ func (m *merger) query(query string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(m.ctx, args...)
 }
 
+// each runs query and calls scan for each row.
+func (m *merger) each(query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := m.query(query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // apply records op and brings the state tables up to date. It returns false
 // when op was already known: applying an operation twice changes nothing.
 func (m *merger) apply(op *Op) (bool, error) {

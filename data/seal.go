@@ -67,38 +67,33 @@ func newOpener(key []byte) (*opener, error) {
 
 // open is Unseal for the value of entity.field of row.
 func (o *opener) open(sealed []byte, entity, field, row string) ([]byte, error) {
+	o.ad = appendSealAD(o.ad[:0], entity, field, row)
+	return o.openAD(sealed, o.ad)
+}
+
+// openAD is Unseal with the opener's key.
+func (o *opener) openAD(sealed, ad []byte) ([]byte, error) {
 	ns := o.aead.NonceSize()
-	if len(sealed) < ns+o.aead.Overhead() {
-		return nil, fmt.Errorf("open sealed value: too short (%d bytes)", len(sealed))
+	if minLen := ns + o.aead.Overhead(); len(sealed) < minLen {
+		return nil, fmt.Errorf("open sealed value: too short (%d bytes, need at least %d)", len(sealed), minLen)
 	}
-	o.ad = append(append(append(append(o.ad[:0], entity...), '.'), field...), '/')
-	o.ad = append(o.ad, row...)
-	plain, err := o.aead.Open(nil, sealed[:ns], sealed[ns:], o.ad)
+	plaintext, err := o.aead.Open(nil, sealed[:ns], sealed[ns:], ad)
 	if err != nil {
+		// The AEAD's own error says nothing more than "authentication failed".
 		return nil, fmt.Errorf("open sealed value: %w", ErrWrongKey)
 	}
-	return plain, nil
+	return plaintext, nil
 }
 
 // Unseal reverses Seal. It returns an error wrapping ErrWrongKey when the key
 // or ad is wrong or sealed was changed, and a different error when sealed is
 // too short to have come from Seal at all.
 func Unseal(key, sealed, ad []byte) ([]byte, error) {
-	aead, err := chacha20poly1305.NewX(key)
+	o, err := newOpener(key)
 	if err != nil {
-		return nil, fmt.Errorf("open sealed value: %w", err)
+		return nil, err
 	}
-	minLen := aead.NonceSize() + aead.Overhead()
-	if len(sealed) < minLen {
-		return nil, fmt.Errorf("open sealed value: too short (%d bytes, need at least %d)", len(sealed), minLen)
-	}
-	nonce, ciphertext := sealed[:aead.NonceSize()], sealed[aead.NonceSize():]
-	plaintext, err := aead.Open(nil, nonce, ciphertext, ad)
-	if err != nil {
-		// The AEAD's own error says nothing more than "authentication failed".
-		return nil, fmt.Errorf("open sealed value: %w", ErrWrongKey)
-	}
-	return plaintext, nil
+	return o.openAD(sealed, ad)
 }
 
 // KDFParams are Argon2id parameters (see argon2.IDKey).

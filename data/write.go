@@ -72,7 +72,13 @@ func (w *writeTx) seal(e *EntityDef, f FieldDef, row string, plain string) ([]by
 // sealAD binds a sealed value to its place, so that ciphertext copied into
 // another record or field does not open.
 func sealAD(entity, field, row string) []byte {
-	return []byte(entity + "." + field + "/" + row)
+	return appendSealAD(nil, entity, field, row)
+}
+
+// appendSealAD appends sealAD(entity, field, row) to b.
+func appendSealAD(b []byte, entity, field, row string) []byte {
+	b = append(append(append(append(b, entity...), '.'), field...), '/')
+	return append(b, row...)
 }
 
 // set writes one register field. Writing the value it already has is a
@@ -155,18 +161,19 @@ func (w *writeTx) createAll(entity string, recs []newRecord) error {
 			}
 		}
 		b.runs.flush()
-		err := w.m.bulkExec(insertCreatedOpsSQL, &b.ops, w.s.device, w.user, e.Name)
-		if err == nil {
-			err = w.m.bulkExec(headsFromOpsSQL, &b.runs.bulkRows)
-		}
-		if err == nil {
-			err = w.m.bulkExec(elemsFromOpsSQL, &b.runs.bulkRows)
-		}
-		if err == nil {
-			err = w.m.bulkExec(entitySQLs[e.Name].insertRows, &b.rows)
-		}
-		if err != nil {
-			return fmt.Errorf("create %s: %w", entity, err)
+		for _, st := range []struct {
+			query  string
+			rows   *bulkRows
+			shared []any
+		}{
+			{insertCreatedOpsSQL, &b.ops, []any{w.s.device, w.user, e.Name}},
+			{headsFromOpsSQL, &b.runs.bulkRows, nil},
+			{elemsFromOpsSQL, &b.runs.bulkRows, nil},
+			{entitySQLs[e.Name].insertRows, &b.rows, nil},
+		} {
+			if err := w.m.bulkExec(st.query, st.rows, st.shared...); err != nil {
+				return fmt.Errorf("create %s: %w", entity, err)
+			}
 		}
 	}
 	return nil
@@ -186,11 +193,7 @@ type createRows struct {
 
 // addOp adds an operation of a new record.
 func (b *createRows) addOp(op *Op) {
-	var value any
-	if op.Value != nil {
-		value = op.Value
-	}
-	b.ops.add(op.Seq, int64(op.HLC), op.Row, op.Field, value)
+	b.ops.add(op.Seq, int64(op.HLC), op.Row, op.Field, blobArg(op.Value))
 	b.runs.add(op.Device, op.Seq)
 }
 

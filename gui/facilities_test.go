@@ -108,16 +108,23 @@ func buttons(a *App, text string) []*widget.Button {
 }
 
 // overlaid reports whether a visible label of a dialog contains text.
-func overlaid(a *App, text string) bool {
-	found := false
+func overlaid(a *App, text string) bool { return overlaysSaying(a, text) > 0 }
+
+// overlaysSaying counts the dialogs with a visible label containing text.
+func overlaysSaying(a *App, text string) int {
+	n := 0
 	for _, o := range a.win.Canvas().Overlays().List() {
+		found := false
 		visible(o, func(o fyne.CanvasObject) {
 			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, text) {
 				found = true
 			}
 		})
+		if found {
+			n++
+		}
 	}
-	return found
+	return n
 }
 
 func TestFacilityListFiltersAsTyped(t *testing.T) {

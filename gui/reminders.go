@@ -77,13 +77,13 @@ func (r *reminders) run() {
 	fyne.Do(func() { r.apply(due) })
 }
 
-// apply shows the count and announces new check-ins due.
 // dueKey names a check-in: its case and its day after placement.
 type dueKey struct {
 	caseID string
 	day    int
 }
 
+// apply shows the count and announces new check-ins due.
 func (r *reminders) apply(due []data.DueCheckIn) {
 	a := r.app
 	if a.reminders != r || a.shell == nil {

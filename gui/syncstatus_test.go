@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"connectpoint/data"
 	cpsync "connectpoint/sync"
@@ -107,21 +104,7 @@ func TestSyncNoticeShownOnce(t *testing.T) {
 	notice := "this computer was restored from an older backup: took back 3 of its own changes from the sync target; nothing was lost"
 	round := clk.Now()
 	done := cpsync.Status{State: cpsync.StateSynced, LastSuccess: round, LastAttempt: round, Last: cpsync.Result{TakenBack: 3, Notice: notice}}
-	dialogs := func() int {
-		n := 0
-		for _, o := range a.win.Canvas().Overlays().List() {
-			found := false
-			visible(o, func(o fyne.CanvasObject) {
-				if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "This computer was restored from an older backup") {
-					found = true
-				}
-			})
-			if found {
-				n++
-			}
-		}
-		return n
-	}
+	dialogs := func() int { return overlaysSaying(a, "This computer was restored from an older backup") }
 	fake.set(done)
 	waitFor(t, func() bool { return dialogs() == 1 }, func() string { return fmt.Sprint(dialogs(), " dialogs") })
 	fake.set(cpsync.Status{State: cpsync.StateSyncing, Last: done.Last, LastAttempt: round})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -181,19 +180,18 @@ func (sy *Syncer) readOwn(ctx context.Context, own []segRef, from position) ([]*
 func (sy *Syncer) signedOwn(r segRef, b []byte) bool {
 	me := sy.store.Device()
 	pub, ok := sy.devices.PublicKey(me, r.last)
-	if !ok || len(b) < 12+ed25519.SignatureSize || string(b[:4]) != segMagic {
+	if !ok {
 		return false
 	}
-	hlen := int(binary.BigEndian.Uint16(b[6:]))
-	if 8+hlen+4 > len(b)-ed25519.SignatureSize {
+	p, damage := splitSegment(b)
+	if damage != "" {
 		return false
 	}
-	h, err := parseHeader(b[8 : 8+hlen])
+	h, err := parseHeader(p.header)
 	if err != nil || h.Device != me || h.First != r.first || h.Last != r.last {
 		return false
 	}
-	n := len(b) - ed25519.SignatureSize
-	return ed25519.Verify(pub, b[:n], b[n:])
+	return ed25519.Verify(pub, p.signed, p.sig)
 }
 
 // sameOp reports whether two operations of this device are the same one.

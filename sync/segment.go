@@ -192,6 +192,37 @@ type SegmentVerifier struct {
 	PublicKey func(device string, last int64) (ed25519.PublicKey, bool)
 }
 
+// segmentParts are the pieces of a segment file's framing: magic, format
+// version, header, body and the signature over everything before it.
+type segmentParts struct {
+	version                   int
+	header, body, signed, sig []byte
+	prefix                    []byte // magic, version and header: what the body's seal authenticates
+}
+
+// splitSegment cuts b along its framing, or says in words how it is
+// damaged.
+func splitSegment(b []byte) (segmentParts, string) {
+	var p segmentParts
+	if len(b) < 4+2+2+4+ed25519.SignatureSize || string(b[:4]) != segMagic {
+		return p, fmt.Sprintf("not a ConnectPoint segment (truncated or damaged: %d bytes)", len(b))
+	}
+	p.version = int(binary.BigEndian.Uint16(b[4:]))
+	hlen := int(binary.BigEndian.Uint16(b[6:]))
+	if 8+hlen+4 > len(b)-ed25519.SignatureSize {
+		return p, fmt.Sprintf("truncated in its header (%d bytes)", len(b))
+	}
+	p.header, p.prefix = b[8:8+hlen], b[:8+hlen]
+	blen := int(binary.BigEndian.Uint32(b[8+hlen:]))
+	bodyStart := 8 + hlen + 4
+	if blen != len(b)-ed25519.SignatureSize-bodyStart {
+		return p, fmt.Sprintf("truncated or extended: %d bytes, the header promises %d", len(b), bodyStart+blen+ed25519.SignatureSize)
+	}
+	p.body = b[bodyStart : bodyStart+blen]
+	p.signed, p.sig = b[:bodyStart+blen], b[bodyStart+blen:]
+	return p, ""
+}
+
 // DecodeSegment verifies and decodes the segment file name (relative to
 // the network's folder) holding b, which must follow the segment whose
 // hash is prev. It checks, in order: that the name and the header agree
@@ -206,22 +237,11 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 	if !ok {
 		return fail(nil, "not a segment name")
 	}
-	if len(b) < 4+2+2+4+ed25519.SignatureSize || string(b[:4]) != segMagic {
-		return fail(nil, "not a ConnectPoint segment (truncated or damaged: %d bytes)", len(b))
+	p, damage := splitSegment(b)
+	if damage != "" {
+		return fail(nil, "%s", damage)
 	}
-	version := int(binary.BigEndian.Uint16(b[4:]))
-	hlen := int(binary.BigEndian.Uint16(b[6:]))
-	if 8+hlen+4 > len(b)-ed25519.SignatureSize {
-		return fail(nil, "truncated in its header (%d bytes)", len(b))
-	}
-	hdr := b[8 : 8+hlen]
-	blen := int(binary.BigEndian.Uint32(b[8+hlen:]))
-	bodyStart := 8 + hlen + 4
-	if blen != len(b)-ed25519.SignatureSize-bodyStart {
-		return fail(nil, "truncated or extended: %d bytes, the header promises %d", len(b), bodyStart+blen+ed25519.SignatureSize)
-	}
-	body := b[bodyStart : bodyStart+blen]
-	signed, sig := b[:bodyStart+blen], b[bodyStart+blen:]
+	version, hdr, body, signed, sig := p.version, p.header, p.body, p.signed, p.sig
 
 	pub, known := v.PublicKey(dev, last)
 	sigOK := known && ed25519.Verify(pub, signed, sig)
@@ -259,7 +279,7 @@ func (v *SegmentVerifier) DecodeSegment(name string, b []byte, prev [32]byte) (*
 	if !ok {
 		return fail(nil, "sealed under network key %d, which this device does not have", h.Epoch)
 	}
-	z, err := data.Unseal(netKey, body, b[:8+hlen])
+	z, err := data.Unseal(netKey, body, p.prefix)
 	if err != nil {
 		return fail(err, "does not open under the network key: %v", err)
 	}
