@@ -8,7 +8,8 @@
 // in a window that then sits idle that can take minutes, during which the
 // process stays at its peak. Watch notices that the heap holds far more
 // than its live data while nothing is being allocated, and then collects
-// and returns the free memory at once (debug.FreeOSMemory).
+// and returns the free memory at once (debug.FreeOSMemory). When a burst
+// is over it also unmaps the program code it ran (releaseCode, on Linux).
 package memtrim
 
 import (
@@ -94,6 +95,7 @@ func Watch(ctx context.Context, every time.Duration) {
 	defer t.Stop()
 	prev := read()
 	var floor uint64
+	busy := true // starting is a burst too
 	for {
 		select {
 		case <-ctx.Done():
@@ -107,9 +109,15 @@ func Watch(ctx context.Context, every time.Duration) {
 			cur = read()
 			floor = cur.held - min(cur.live, cur.held)
 		}
+		var code uint64
+		if quiet := cur.allocs-prev.allocs < quietAlloc; !quiet {
+			busy = true
+		} else if busy {
+			code, busy = releaseCode(), false
+		}
 		if trace {
-			fmt.Fprintf(os.Stderr, "memtrim: live %d MB, heap held %d MB, Go total %d MB, trimmed %v\n",
-				cur.live>>20, cur.held>>20, goTotal()>>20, trimmed)
+			fmt.Fprintf(os.Stderr, "memtrim: live %d MB, heap held %d MB, Go total %d MB, trimmed %v, code released %d MB\n",
+				cur.live>>20, cur.held>>20, goTotal()>>20, trimmed, code>>20)
 		}
 		prev = cur
 	}
