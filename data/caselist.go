@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -30,8 +31,6 @@ type CaseSummary struct {
 	HeldUntil  time.Time // WaitPlacement: until when a facility holds a bed
 	Tried      int       // calls to coaches that nobody took
 	Review     bool
-
-	search string // lower-case haystack for the filter
 }
 
 // CaseFilter narrows a case list.
@@ -93,7 +92,6 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 			if !canPlace {
 				s.Level = ""
 			}
-			s.search = strings.ToLower(s.Display + " " + s.Short + " " + s.Status + " " + s.Channel + " " + s.WaitingFor)
 			out = append(out, s)
 		})
 	if err != nil {
@@ -192,23 +190,32 @@ func DisplayName(first, last, alias string) string {
 }
 
 // CaseIndex filters a case list as the user types, in memory: names are
-// sealed, so the database cannot search them. It keeps each line in half
-// the room of a CaseSummary (at the state size the list has 100,000
-// lines for as long as the window is open) and makes the CaseSummary of a
-// line when it is shown.
+// sealed, so the database cannot search them. At the state size the list
+// has 100,000 lines for as long as the window is open, so it keeps them
+// compactly: each line's ID, name and searched text in one block of bytes,
+// and the status, channel and next step, which lines share, as one of a
+// few combinations. At makes the CaseSummary of a line when it is shown.
 type CaseIndex struct {
-	lines []caseLine
+	text   []byte // per line: ID, name as shown, then name and short ID in lower case
+	lines  []caseLine
+	combos []caseCombo
 }
 
-// caseLine is what the index keeps of a case: what a row of the list
-// shows, and the text the filter searches.
+// caseLine is what the index keeps of a case besides its text.
 type caseLine struct {
-	id, display, search      string
-	status, channel, waiting string // shared among the lines (interned by ListCases)
-	opened, placed, closed   int64  // Unix nanoseconds; 0 for none
-	eta, held                int64
-	tried                    int32
-	review                   bool
+	idEnd, nameEnd, end    uint32 // where its ID, name and searched text end in text; each starts where the last ended
+	combo                  uint32 // its status, channel and next step (combos)
+	opened, placed, closed int64  // Unix nanoseconds; 0 for none
+	eta, held              int64
+	tried                  int32
+	review                 bool
+}
+
+// caseCombo is a status, channel and next step that lines share, with the
+// searched text they add: " status channel next-step", lower case.
+type caseCombo struct {
+	status, channel, waiting string
+	search                   string
 }
 
 func nanos(t time.Time) int64 {
@@ -228,15 +235,31 @@ func fromNanos(n int64) time.Time {
 // NewCaseIndex indexes cases (kept in their order).
 func NewCaseIndex(cases []CaseSummary) *CaseIndex {
 	x := &CaseIndex{lines: make([]caseLine, len(cases))}
+	size := 0
+	for i := range cases {
+		size += len(cases[i].ID) + len(cases[i].Display) + len(cases[i].Display) + 1 + len(cases[i].Short)
+	}
+	x.text = make([]byte, 0, size)
+	combos := map[[3]string]uint32{}
 	for i := range cases {
 		c := &cases[i]
-		if c.search == "" {
-			c.search = strings.ToLower(c.Display + " " + c.Short + " " + c.Status + " " + c.Channel + " " + c.WaitingFor)
+		key := [3]string{c.Status, c.Channel, c.WaitingFor}
+		n, ok := combos[key]
+		if !ok {
+			n = uint32(len(x.combos))
+			combos[key] = n
+			x.combos = append(x.combos, caseCombo{status: c.Status, channel: c.Channel, waiting: c.WaitingFor,
+				search: strings.ToLower(" " + c.Status + " " + c.Channel + " " + c.WaitingFor)})
 		}
-		x.lines[i] = caseLine{id: c.ID, display: c.Display, search: c.search,
-			status: c.Status, channel: c.Channel, waiting: c.WaitingFor,
-			opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt),
+		l := caseLine{combo: n, opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt),
 			eta: nanos(c.CoachETA), held: nanos(c.HeldUntil), tried: int32(c.Tried), review: c.Review}
+		x.text = append(x.text, c.ID...)
+		l.idEnd = uint32(len(x.text))
+		x.text = append(x.text, c.Display...)
+		l.nameEnd = uint32(len(x.text))
+		x.text = append(x.text, strings.ToLower(c.Display+" "+c.Short)...)
+		l.end = uint32(len(x.text))
+		x.lines[i] = l
 	}
 	return x
 }
@@ -244,26 +267,54 @@ func NewCaseIndex(cases []CaseSummary) *CaseIndex {
 // Len returns how many cases the index holds.
 func (x *CaseIndex) Len() int { return len(x.lines) }
 
+// start is where line i's text begins.
+func (x *CaseIndex) start(i int) uint32 {
+	if i == 0 {
+		return 0
+	}
+	return x.lines[i-1].end
+}
+
 // At returns the i-th case of the index, as much of it as a row of the
 // list shows: its ID, name, status, channel, clocks and next step.
 func (x *CaseIndex) At(i int) CaseSummary {
 	l := &x.lines[i]
-	return CaseSummary{ID: l.id, Short: ShortID(l.id), Display: l.display, Status: l.status, Channel: l.channel,
-		WaitingFor: l.waiting, OpenedAt: fromNanos(l.opened), PlacedAt: fromNanos(l.placed), ClosedAt: fromNanos(l.closed),
-		CoachETA: fromNanos(l.eta), HeldUntil: fromNanos(l.held), Tried: int(l.tried), Review: l.review, search: l.search}
+	k := &x.combos[l.combo]
+	id := string(x.text[x.start(i):l.idEnd])
+	return CaseSummary{ID: id, Short: ShortID(id), Display: string(x.text[l.idEnd:l.nameEnd]),
+		Status: k.status, Channel: k.channel, WaitingFor: k.waiting,
+		OpenedAt: fromNanos(l.opened), PlacedAt: fromNanos(l.placed), ClosedAt: fromNanos(l.closed),
+		CoachETA: fromNanos(l.eta), HeldUntil: fromNanos(l.held), Tried: int(l.tried), Review: l.review}
 }
 
-// Filter returns the positions of the cases whose name, ID, status, channel
-// or next step contain every word of query (case-insensitive), appending to
-// dst to spare allocations while typing.
+// Filter returns the positions of the cases whose searched text contains
+// every word of query, case-insensitive, appending to dst to spare
+// allocations while typing. The searched text is the name, short ID,
+// status, channel and next step, in that order, joined by spaces.
+//
+// A line's searched text is its own part (name and short ID) followed by
+// its combination's (" status channel next-step"). The second part starts
+// with a space and a word has none, so a word is in the whole exactly when
+// it is in one of the parts; whether it is in each combination's part is
+// worked out once per query.
 func (x *CaseIndex) Filter(query string, dst []int) []int {
 	dst = dst[:0]
 	words := strings.Fields(strings.ToLower(query))
+	inCombo := make([][]bool, len(words))
+	wordBytes := make([][]byte, len(words))
+	for j, w := range words {
+		wordBytes[j] = []byte(w)
+		inCombo[j] = make([]bool, len(x.combos))
+		for k := range x.combos {
+			inCombo[j][k] = strings.Contains(x.combos[k].search, w)
+		}
+	}
 	for i := range x.lines {
-		h := x.lines[i].search
+		l := &x.lines[i]
+		own := x.text[l.nameEnd:l.end]
 		ok := true
-		for _, w := range words {
-			if !strings.Contains(h, w) {
+		for j, w := range wordBytes {
+			if !inCombo[j][l.combo] && !bytes.Contains(own, w) {
 				ok = false
 				break
 			}
