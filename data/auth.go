@@ -118,6 +118,9 @@ type Session struct {
 	namesMu sync.Mutex
 	names   map[string]string // personNames as of commit namesAt
 	namesAt uint64
+
+	dueMu sync.Mutex
+	due   map[dueKey][]DueCheckIn // MyCheckIns' answers as of one commit
 }
 
 // Store returns the store the session belongs to.

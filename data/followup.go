@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,10 +141,47 @@ func anyWithin(days []time.Time, from, to time.Time) bool {
 // due date. For a coach, only their cases; an overdue check-in counts only
 // the most recent missed one per case, so a case lost for months does not
 // bury the rest.
+//
+// Answers are kept until the next change or the next day: the reminders
+// ask every minute, and at the state size each answer reads the schedule
+// of some 20,000 placements.
 func (sess *Session) MyCheckIns(ctx context.Context, now time.Time, horizon time.Duration) ([]DueCheckIn, error) {
 	if err := sess.require(ctx, ActCheckIn, EntCheckIn, ""); err != nil {
 		return nil, err
 	}
+	key := dueKey{commits: sess.s.commits.Load(), today: dayOf(now), limit: dayOf(now.Add(horizon))}
+	sess.dueMu.Lock()
+	out, ok := sess.due[key]
+	sess.dueMu.Unlock()
+	if ok {
+		return slices.Clone(out), nil
+	}
+	out, err := sess.myCheckIns(ctx, now, horizon)
+	if err != nil {
+		return nil, err
+	}
+	sess.dueMu.Lock()
+	for k := range sess.due {
+		if k.commits != key.commits {
+			delete(sess.due, k)
+		}
+	}
+	if sess.due == nil {
+		sess.due = map[dueKey][]DueCheckIn{}
+	}
+	sess.due[key] = out
+	sess.dueMu.Unlock()
+	return slices.Clone(out), nil
+}
+
+// dueKey says which answers of MyCheckIns still hold: a check-in's state,
+// like a consent's, changes with the day and otherwise only by a commit.
+type dueKey struct {
+	commits      uint64
+	today, limit time.Time
+}
+
+func (sess *Session) myCheckIns(ctx context.Context, now time.Time, horizon time.Duration) ([]DueCheckIn, error) {
 	where, args := "status = ?", []any{StatusPlaced}
 	switch sess.User.Role {
 	case RoleCoach:
