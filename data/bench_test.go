@@ -18,7 +18,7 @@ import (
 // while to make.
 func benchProgram(b *testing.B, name string, spec data.GenerateSpec) (*data.Store, *data.Session) {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-bench-%s-s%d-v%d", name, spec.Seed, data.SchemaVersion()))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-bench-%s-s%d-v%d-g%d", name, spec.Seed, data.SchemaVersion(), data.GeneratorVersion))
 	if !data.Exists(dir) || !fileExists(filepath.Join(dir, "complete")) {
 		os.RemoveAll(dir)
 		start := time.Now()

@@ -18,13 +18,23 @@ type GenerateSpec struct {
 	Seed       int64
 	// Span is how far back first contacts go from now.
 	Span time.Duration
+	// FollowUp gives placed cases the check-ins a program records and
+	// closes them when follow-up ends (completed, or contact lost), as a
+	// program that has run for the span would have. Without it every
+	// placement stays open with its check-ins missed, which only suits
+	// benchmarks that want a given number of operations.
+	FollowUp bool
 }
+
+// GeneratorVersion changes whenever the same spec generates different
+// data; benchmarks name their cached programs with it.
+const GeneratorVersion = 2
 
 // The sizes of DESIGN §7.
 var (
-	SizeSmall  = GenerateSpec{Cases: 200, Facilities: 60, Coaches: 12, Seed: 1, Span: 365 * 24 * time.Hour}
-	SizeCounty = GenerateSpec{Cases: 5000, Facilities: 2000, Coaches: 60, Seed: 1, Span: 2 * 365 * 24 * time.Hour}
-	SizeState  = GenerateSpec{Cases: 100000, Facilities: 20000, Coaches: 800, Seed: 1, Span: 3 * 365 * 24 * time.Hour}
+	SizeSmall  = GenerateSpec{Cases: 200, Facilities: 60, Coaches: 12, Seed: 1, Span: 365 * 24 * time.Hour, FollowUp: true}
+	SizeCounty = GenerateSpec{Cases: 5000, Facilities: 2000, Coaches: 60, Seed: 1, Span: 2 * 365 * 24 * time.Hour, FollowUp: true}
+	SizeState  = GenerateSpec{Cases: 100000, Facilities: 20000, Coaches: 800, Seed: 1, Span: 3 * 365 * 24 * time.Hour, FollowUp: true}
 )
 
 var (
@@ -184,6 +194,14 @@ func (sess *Session) generateCase(w *writeTx, rng *rand.Rand, now time.Time, spe
 	case rng.Intn(2) == 0 && len(coaches) > 0:
 		c.Coach = pick(rng, coaches)
 	}
+	var checkIns []CheckIn
+	if c.Status == StatusPlaced && spec.FollowUp {
+		var end followUpEnd
+		checkIns, end = genFollowUp(rng, &c, now)
+		if end.reason != "" {
+			c.Status, c.ClosedAt, c.CloseReason = StatusClosed, end.at, end.reason
+		}
+	}
 	if err := w.create(EntPerson, c.Person, toFields(&p)); err != nil {
 		return err
 	}
@@ -191,14 +209,85 @@ func (sess *Session) generateCase(w *writeTx, rng *rand.Rand, now time.Time, spe
 	if err := w.create(EntCase, id, toFields(&c)); err != nil {
 		return err
 	}
-	if c.Status == StatusPlaced && rng.Intn(3) == 0 {
-		ci := CheckIn{CaseID: id, DueOn: c.PlacedAt.AddDate(0, 0, 1).Format(DateLayout), At: c.PlacedAt.Add(26 * time.Hour),
-			Reached: true, Attempts: 1, Method: "phone", Situation: "in_treatment", Author: c.Coach}
+	if c.Status == StatusPlaced && !spec.FollowUp && rng.Intn(3) == 0 {
+		checkIns = []CheckIn{{DueOn: c.PlacedAt.AddDate(0, 0, 1).Format(DateLayout), At: c.PlacedAt.Add(26 * time.Hour),
+			Reached: true, Attempts: 1, Method: "phone", Situation: "in_treatment", Author: c.Coach}}
+	}
+	for _, ci := range checkIns {
+		ci.CaseID = id
 		if err := w.appendRecord(EntCheckIn, NewID(), toFields(&ci)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// followUpEnd is how and when a placed case's follow-up ended, if it has.
+type followUpEnd struct {
+	at     time.Time
+	reason string
+}
+
+// genFollowUp makes the check-ins of a placed case up to now on the
+// default plan. About two in three people stay in touch through the year;
+// the others stop answering at some check-in. A coach records a check-in
+// somewhere in its window; one whose window is open today is done or not
+// yet. A case is closed two weeks or so after its last check-in, or a
+// month after the first one missed when the person stopped answering, so
+// what stays open is what a program would still be following.
+func genFollowUp(rng *rand.Rand, c *Case, now time.Time) ([]CheckIn, followUpEnd) {
+	plan := DefaultCheckInPlan
+	stopsAt := len(plan) // index of the first check-in nobody answers
+	if rng.Intn(3) == 0 {
+		stopsAt = rng.Intn(len(plan))
+	}
+	today := dayOf(now)
+	start := dayOf(c.PlacedAt)
+	var out []CheckIn
+	for i, d := range plan {
+		due := start.AddDate(0, 0, d)
+		w := checkInWindow(d)
+		early, late := due.AddDate(0, 0, -w), due.AddDate(0, 0, w)
+		if today.Before(early) {
+			return out, followUpEnd{}
+		}
+		if i == stopsAt {
+			if end := late.AddDate(0, 0, 30); today.After(end) {
+				return out, followUpEnd{at: end.Add(time.Duration(9+rng.Intn(8)) * time.Hour), reason: "lost contact"}
+			}
+			return out, followUpEnd{}
+		}
+		last := late
+		if today.Before(late) {
+			if rng.Intn(2) == 0 {
+				return out, followUpEnd{} // due now, not done yet
+			}
+			last = today
+		}
+		at := early.AddDate(0, 0, rng.Intn(int(last.Sub(early)/(24*time.Hour))+1)).Add(time.Duration(9*60+rng.Intn(10*60)) * time.Minute)
+		if at.After(now) {
+			at = now.Add(-time.Duration(1+rng.Intn(60)) * time.Minute)
+		}
+		out = append(out, CheckIn{DueOn: due.Format(DateLayout), At: at, Reached: true, Attempts: pick(rng, []int{1, 1, 1, 2, 3}),
+			Method: pick(rng, []string{"phone", "phone", "text", "in person"}), Situation: genSituation(rng, d), Author: c.Coach})
+	}
+	lastAt := out[len(out)-1].At
+	if end := lastAt.AddDate(0, 0, 7+rng.Intn(14)); end.Before(now) {
+		return out, followUpEnd{at: end, reason: "follow-up completed"}
+	}
+	return out, followUpEnd{}
+}
+
+// genSituation is where a person reached d days after placement is.
+func genSituation(rng *rand.Rand, d int) string {
+	switch {
+	case d <= 14:
+		return "in_treatment"
+	case d <= 60:
+		return pick(rng, []string{"in_treatment", "in_treatment", "completed", "recovery_support", "relapsed"})
+	default:
+		return pick(rng, []string{"completed", "recovery_support", "recovery_support", "relapsed", "reentered"})
+	}
 }
 
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.Intn(len(xs))] }

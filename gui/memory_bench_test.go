@@ -21,7 +21,7 @@ func benchState(b *testing.B) (string, data.Options) {
 	b.Helper()
 	opt, _ := testOptions()
 	opt.Clock = data.SystemClock{}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-gui-bench-state-v%d", data.SchemaVersion()))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("connectpoint-gui-bench-state-v%d-g%d", data.SchemaVersion(), data.GeneratorVersion))
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
 		return dir, opt
 	}

@@ -144,6 +144,16 @@ settle() {
 	done
 }
 
+# maps_top PID: with TRACE=1, the resident memory of PID's twelve largest mappings, summed by file
+# ("[anon]" for memory no file backs), from /proc/PID/smaps.
+maps_top() {
+	[ "${TRACE:-}" = 1 ] || return 0
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6) }
+		$1 == "Rss:" { rss[name] += $2 }
+		END { for (n in rss) if (rss[n] > 0) printf "%8.1f MB  %s\n", rss[n] / 1024, n }' "/proc/$1/smaps" |
+		sort -rn | head -n 12 | sed "s/^/startup:     /"
+}
+
 say "Xvfb on $display; $(nproc) processors;$(uptime | sed 's/.*load/ load/')"
 say "app:   $BIN ($("$BIN" version))"
 say "blank: $BLANK"
@@ -158,6 +168,11 @@ measure() { # measure blank|app: one start, its figures appended to $TMP/<which>
 	echo "$started_ms" >>"$TMP/$1.ms"
 	echo "$cpu_at_start_ms" >>"$TMP/$1.cpu"
 	status_kb "$pid" VmRSS >>"$TMP/$1.rss"
+	if [ "$1" = blank ] && [ ! -e "$TMP/blank.maps" ]; then
+		: >"$TMP/blank.maps"
+		say "blank window's largest mappings:"
+		maps_top "$pid"
+	fi
 	stop
 }
 run_blank; stop; run_app; stop # warm the caches; not counted
@@ -179,7 +194,10 @@ echo "  ratio $ratio (budget 1.5: $verdict); all runs: blank $(paste -sd' ' "$TM
 # --- memory ------------------------------------------------------------------------------------
 # data_for SIZE: a copy of the cached demo program of that size, generated first if need be.
 data_for() {
-	local size=$1 cache="$CACHE/connectpoint-startup-$1"
+	# The generator's version (data.GeneratorVersion) names the cache: a new one makes new data.
+	local gen
+	gen=$(sed -n 's/^const GeneratorVersion = \([0-9]*\)$/\1/p' "$ROOT/data/generate.go")
+	local size=$1 cache="$CACHE/connectpoint-startup-$1-g${gen:-0}"
 	if [ ! -e "$cache/complete" ]; then
 		say "generating the $size demo program into $cache (the state size takes minutes)"
 		rm -rf "$cache"
@@ -219,6 +237,9 @@ for size in $SIZES; do
 	hwm=$(status_kb "$pid" VmHWM)
 	if [ "${TRACE:-}" = 1 ]; then
 		say "  $size: of VmRSS: anonymous $(mb "$(status_kb "$pid" RssAnon)") MB, files $(mb "$(status_kb "$pid" RssFile)") MB, shared $(mb "$(status_kb "$pid" RssShmem)") MB"
+		say "  $size: largest mappings:"
+		maps_top "$pid"
+		cp "/proc/$pid/smaps" "$TMP/smaps-$size.txt"
 		say "  $size: last look of internal/memtrim: $(grep '^memtrim:' "$TMP/app.log" | tail -n 1)"
 	fi
 	mkdir -p "$OUT"
