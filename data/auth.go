@@ -116,7 +116,7 @@ type Session struct {
 	coach string // the coach record linked to this user, if any
 
 	namesMu sync.Mutex
-	names   map[string]string // personNames as of commit namesAt
+	names   *nameTable // personNames as of commit namesAt
 	namesAt uint64
 
 	dueMu sync.Mutex

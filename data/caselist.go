@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // CaseSummary is one line of the case list: enough to find a case and see
@@ -85,7 +84,7 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 			c.OpenedAt, _ = ParseTime(string(raw[10]))
 			c.PlacedAt, _ = ParseTime(string(raw[11]))
 			c.ClosedAt, _ = ParseTime(string(raw[12]))
-			s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names[c.Person], Status: c.Status,
+			s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names.get(c.Person), Status: c.Status,
 				Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
 				OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: string(raw[1]) == "1"}
 			s.setWaiting(&c, activity[c.ID], now)
@@ -123,70 +122,6 @@ func (in interner) of(b []byte) string {
 	s := string(b)
 	in[s] = s
 	return s
-}
-
-// personNames returns "First L." for every person, by person ID. The map
-// is shared: callers only read it. It is kept until the next change, as
-// opening every person's sealed names is most of what a refresh of the
-// case list or the check-ins costs at the state size.
-func (sess *Session) personNames(ctx context.Context) (map[string]string, error) {
-	sess.namesMu.Lock()
-	defer sess.namesMu.Unlock()
-	at := sess.s.commits.Load()
-	if sess.names != nil && sess.namesAt == at {
-		return sess.names, nil
-	}
-	names, err := sess.loadPersonNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sess.names, sess.namesAt = names, at
-	return names, nil
-}
-
-func (sess *Session) loadPersonNames(ctx context.Context) (map[string]string, error) {
-	op, err := newOpener(sess.key)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := sess.s.db.QueryContext(ctx, `SELECT id, first, last, alias FROM persons WHERE deleted = 0`)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	var id string
-	var first, last, alias sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&id, &first, &last, &alias); err != nil {
-			return nil, err
-		}
-		open := func(field string, b []byte) string {
-			if len(b) == 0 {
-				return ""
-			}
-			p, err := op.open(b, EntPerson, field, id)
-			if err != nil {
-				return ""
-			}
-			return string(p)
-		}
-		out[id] = DisplayName(open("first", first), open("last", last), open("alias", alias))
-	}
-	return out, rows.Err()
-}
-
-// DisplayName is how lists show a person: first name and last initial
-// ("Daniel R."), else the alias.
-func DisplayName(first, last, alias string) string {
-	first = strings.TrimSpace(first)
-	if first == "" {
-		return strings.TrimSpace(alias)
-	}
-	for _, r := range strings.TrimSpace(last) {
-		return first + " " + string(unicode.ToUpper(r)) + "."
-	}
-	return first
 }
 
 // CaseIndex filters a case list as the user types, in memory: names are

@@ -247,7 +247,7 @@ func (sess *Session) myCheckIns(ctx context.Context, now time.Time, horizon time
 		}
 		var lastOverdue *DueCheckIn
 		for _, dc := range Schedule(&c, done[c.ID], now) {
-			dc.Display = names[c.Person]
+			dc.Display = names.get(c.Person)
 			switch {
 			case dc.State == CheckInOverdue:
 				d := dc
