@@ -11,12 +11,16 @@ import (
 // from a point, and its latest slot report whatever its age (the reader
 // decides what is fresh; matching counts only fresh reports).
 type Listing struct {
-	Facility      *Facility
-	Services      ServiceSet
+	Facility *Facility
+	Services ServiceSet
+	// Search is the facility's text as a search looks in it: its names,
+	// city, ZIP, street, state, phones and the phones' digits alone, in
+	// lower case, each on a line of its own.
+	Search        string
 	DistanceMiles float64 // -1 when it cannot be measured
 	Approx        bool    // measured from the ZIP's centre
-	// Slots is the latest slot report, nil when there is none. Its ID and
-	// Author are not filled in.
+	// Slots is the latest slot report, nil when there is none, shared
+	// with the directory like Facility. Its ID and Author are not filled in.
 	Slots *SlotReport
 }
 
@@ -27,12 +31,9 @@ func (d *Directory) Listings(origin LatLon) []Listing {
 	out := make([]Listing, len(d.entries))
 	for i := range d.entries {
 		e := &d.entries[i]
-		l := Listing{Facility: &e.f, Services: e.services, DistanceMiles: -1}
+		l := Listing{Facility: &d.facs[i], Services: e.services, Search: e.search, DistanceMiles: -1, Slots: d.slots(e)}
 		if e.located && origin.Valid() {
 			l.DistanceMiles, l.Approx = Miles(origin, e.at), e.approx
-		}
-		if e.hasSlots {
-			l.Slots = &SlotReport{AvailabilityReport: AvailabilityReport{Facility: e.f.ID, Open: e.open, At: e.openAt}, AgencyName: e.openBy}
 		}
 		out[i] = l
 	}

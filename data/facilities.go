@@ -165,7 +165,9 @@ type FacilityFilter struct {
 	State string // two letters, "" for all
 }
 
-// Facilities returns the directory, by name.
+// Facilities returns the directory, by name. Facilities with the same
+// services share one Services slice: change it by replacing it, not in
+// place.
 func (sess *Session) Facilities(ctx context.Context, f FacilityFilter) ([]Facility, error) {
 	if err := sess.require(ctx, ActDirectoryView, EntFacility, ""); err != nil {
 		return nil, err
@@ -180,9 +182,31 @@ func (sess *Session) Facilities(ctx context.Context, f FacilityFilter) ([]Facili
 		return nil, err
 	}
 	out := make([]Facility, len(ms))
+	// A directory repeats its cities, states, ZIP codes, types and lists
+	// of services; one copy of each is kept, as the window holds the
+	// directory all day.
+	strs := map[string]string{}
+	intern := func(s *string) {
+		if v, ok := strs[*s]; ok {
+			*s = v
+		} else {
+			strs[*s] = *s
+		}
+	}
+	lists := map[string][]string{}
 	for i, m := range ms {
-		fromFields(m, &out[i])
-		out[i].ID = m["id"]
+		f := &out[i]
+		fromFields(m, f)
+		f.ID = m["id"]
+		intern(&f.City)
+		intern(&f.State)
+		intern(&f.ZIP)
+		intern(&f.Type)
+		if l, ok := lists[m["services"]]; ok {
+			f.Services = l
+		} else {
+			lists[m["services"]] = f.Services
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
 	return out, nil

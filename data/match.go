@@ -13,22 +13,26 @@ import (
 
 // Directory is the facility directory held in memory for matching: 20,000
 // facilities filter and rank in a few milliseconds, as an officer types.
+// It is kept lean because the window holds it all day: facilities and
+// entries are parallel slices, and the few slot reports sit in a slice of
+// their own.
 type Directory struct {
+	facs    []Facility
 	entries []dirEntry
-	byID    map[string]int
+	reports []SlotReport // the latest slot report of the facilities that have one
 }
 
 type dirEntry struct {
-	f        Facility
 	services ServiceSet
 	at       LatLon
+	// search is the facility's text in lower case, a field a line, as
+	// searches look in it; Match reads only its first matchLen bytes
+	// (the names, the city and the ZIP). See searchText.
+	search   string
+	matchLen int32
+	slots    int32 // index in reports, -1 for none
 	located  bool
 	approx   bool // located by ZIP, not by the listing's own coordinates
-	open     int  // latest slot report
-	openAt   time.Time
-	openBy   string
-	hasSlots bool
-	search   string
 }
 
 // LoadDirectory reads the directory and each facility's latest slot report.
@@ -38,9 +42,12 @@ func (sess *Session) LoadDirectory(ctx context.Context, zips *ZIPTable) (*Direct
 	if err != nil {
 		return nil, err
 	}
-	d := &Directory{entries: make([]dirEntry, len(fs)), byID: make(map[string]int, len(fs))}
-	for i, f := range fs {
-		e := dirEntry{f: f, services: NewServiceSet(f.Services), search: strings.ToLower(f.Name + " " + f.Name2 + " " + f.City + " " + f.ZIP)}
+	d := &Directory{facs: fs, entries: make([]dirEntry, len(fs))}
+	byID := make(map[string]int32, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		e := dirEntry{services: NewServiceSet(f.Services), slots: -1}
+		e.search, e.matchLen = searchText(f)
 		if p := (LatLon{f.Lat, f.Lon}); p.Valid() {
 			e.at, e.located = p, true
 		} else if p, _, ok := zips.Locate(f.ZIP); ok {
@@ -48,7 +55,7 @@ func (sess *Session) LoadDirectory(ctx context.Context, zips *ZIPTable) (*Direct
 			e.at, e.located, e.approx = p, true, true
 		}
 		d.entries[i] = e
-		d.byID[f.ID] = i
+		byID[f.ID] = int32(i)
 	}
 	rows, err := sess.s.db.QueryContext(ctx, `SELECT r.facility, COALESCE(r.open, '0'), r.at, COALESCE(a.name, '')
 		FROM availability_reports r LEFT JOIN agencies a ON a.id = r.agency
@@ -62,16 +69,68 @@ func (sess *Session) LoadDirectory(ctx context.Context, zips *ZIPTable) (*Direct
 		if err := rows.Scan(&id, &open, &at, &by); err != nil {
 			return nil, err
 		}
-		i, ok := d.byID[id]
+		i, ok := byID[id]
 		if !ok {
 			continue
 		}
 		e := &d.entries[i]
-		e.open, _ = strconv.Atoi(open)
-		e.openAt, _ = ParseTime(at)
-		e.openBy, e.hasSlots = by, true
+		if e.slots < 0 {
+			// Two reports at the same time: the last read wins.
+			e.slots = int32(len(d.reports))
+			d.reports = append(d.reports, SlotReport{})
+		}
+		r := &d.reports[e.slots]
+		r.Facility, r.AgencyName = fs[i].ID, by
+		r.Open, _ = strconv.Atoi(open)
+		r.At, _ = ParseTime(at)
 	}
+	d.reports = slices.Clip(d.reports)
 	return d, rows.Err()
+}
+
+// searchText writes what searches look in: the facility's name, second
+// name, city and ZIP (all that Match looks in: the first matchLen bytes),
+// then its street, state, phones and the phones' digits alone, in lower
+// case and each on a line of its own, so that a word (which has no spaces)
+// is found only within one field.
+func searchText(f *Facility) (text string, matchLen int32) {
+	parts := [...]string{f.Name, f.Name2, f.City, f.ZIP, f.Street, f.State, f.Phone, f.IntakePhone, digitsOf(f.Phone), digitsOf(f.IntakePhone)}
+	n := len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, p := range parts {
+		if i == 4 {
+			matchLen = int32(b.Len())
+		}
+		b.WriteString(strings.ToLower(p))
+		b.WriteByte('\n')
+	}
+	if b.Len() != n {
+		// Lower case changed the length (some non-ASCII letters do): keep
+		// no more memory than the text needs, the window holds it all day.
+		return strings.Clone(b.String()), matchLen
+	}
+	return b.String(), matchLen
+}
+
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// slots returns e's latest slot report, nil when there is none.
+func (d *Directory) slots(e *dirEntry) *SlotReport {
+	if e.slots < 0 {
+		return nil
+	}
+	return &d.reports[e.slots]
 }
 
 // Len returns how many facilities the directory holds.
@@ -139,12 +198,12 @@ func (d *Directory) Match(q MatchQuery) []Match {
 		if q.Adult && !s.AdultOK() {
 			continue
 		}
-		if !containsAll(e.search, words) {
+		if !containsAll(e.search[:e.matchLen], words) {
 			continue
 		}
 		c := cand{i: i, group: 1, dist: math.Inf(1)}
-		if e.hasSlots && q.Now.Sub(e.openAt) <= q.Stale {
-			if e.open > 0 {
+		if r := d.slots(e); r != nil && q.Now.Sub(r.At) <= q.Stale {
+			if r.Open > 0 {
 				c.group = 0
 			} else {
 				c.group = 2
@@ -163,11 +222,11 @@ func (d *Directory) Match(q MatchQuery) []Match {
 		if x.dist != y.dist {
 			return x.dist < y.dist
 		}
-		vx, vy := d.entries[x.i].f.VerifiedAt, d.entries[y.i].f.VerifiedAt
+		vx, vy := d.facs[x.i].VerifiedAt, d.facs[y.i].VerifiedAt
 		if !vx.Equal(vy) {
 			return vx.After(vy)
 		}
-		return d.entries[x.i].f.Name < d.entries[y.i].f.Name
+		return d.facs[x.i].Name < d.facs[y.i].Name
 	})
 	if q.Limit > 0 && len(cands) > q.Limit {
 		cands = cands[:q.Limit]
@@ -175,14 +234,15 @@ func (d *Directory) Match(q MatchQuery) []Match {
 	out := make([]Match, len(cands))
 	for k, c := range cands {
 		e := &d.entries[c.i]
-		m := Match{Facility: &e.f, DistanceMiles: -1, Open: -1}
+		m := Match{Facility: &d.facs[c.i], DistanceMiles: -1, Open: -1}
 		if !math.IsInf(c.dist, 1) {
 			m.DistanceMiles, m.Approx = c.dist, e.approx
 		}
 		if c.group != 1 {
-			m.Open, m.OpenAt, m.OpenBy = e.open, e.openAt, e.openBy
+			r := d.slots(e)
+			m.Open, m.OpenAt, m.OpenBy = r.Open, r.At, r.AgencyName
 		}
-		m.Reasons = reasons(e, &m, q, settings)
+		m.Reasons = reasons(m.Facility, e.services, &m, q, settings)
 		out[k] = m
 	}
 	return out
@@ -198,10 +258,9 @@ func containsAll(h string, words []string) bool {
 }
 
 // reasons says why a facility fits, most useful first.
-func reasons(e *dirEntry, m *Match, q MatchQuery, settings []string) []string {
+func reasons(f *Facility, set ServiceSet, m *Match, q MatchQuery, settings []string) []string {
 	var r []string
-	s := e.f.Services
-	set := e.services
+	s := f.Services
 	if q.Insurance != "" {
 		for _, c := range []string{"NP", "SS", "PA", "FSA", "SAMF"} {
 			if slices.Contains(s, c) {

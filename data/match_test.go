@@ -98,6 +98,12 @@ func TestMatchFilters(t *testing.T) {
 			"Insurance Only Residential,Gateway Aurora,No Coordinates Free House,Far Free Residential,Nowhere Free House"},
 		{"Methadone", data.MatchQuery{Level: "OTP", Insurance: "none", MOUD: "methadone", Adult: true}, "Methadone Clinic"},
 		{"RecoveryHome31", data.MatchQuery{Level: "3.1", Insurance: "none", Gender: "male", Adult: true, Text: "joliet"}, "No Coordinates Free House"},
+		// Text looks in the names, the city and the ZIP, not the street.
+		{"TextNameCity", data.MatchQuery{Text: "AURORA gate"}, "Gateway Aurora"},
+		{"TextZIP", data.MatchQuery{Text: "60187"}, "Cash Only Residential,Insurance Only Residential"},
+		{"TextStreet", data.MatchQuery{Text: "mercy"}, ""},
+		{"TextStreets", data.MatchQuery{Text: "st"}, ""},
+		{"TextAcrossFields", data.MatchQuery{Text: "aurora\n605"}, "Methadone Clinic,Youth Residential,Gateway Aurora"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,9 @@
 package data
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 // A facility's services are SAMHSA service codes (the vocabulary of the
 // National Directory and of FindTreatment.gov): importers map every
@@ -147,6 +150,35 @@ var serviceLabels = map[string]string{
 	"ODT": "day treatment", "OTP": "opioid treatment program", "OMB": "methadone/buprenorphine clinic",
 	"MM": "methadone", "BU": "buprenorphine", "NXN": "naltrexone", "VTRL": "injectable naltrexone",
 	"PW": "pregnant women", "VET": "veterans", "SP": "Spanish",
+}
+
+// lowerLabels pairs each labelled service with its label in lower case.
+// Every labelled code is one that matching knows (TestLabelledCodesHaveBits),
+// so a ServiceSet can say which labels a facility has.
+var lowerLabels = func() []labelBit {
+	out := make([]labelBit, 0, len(serviceLabels))
+	for c, l := range serviceLabels {
+		out = append(out, labelBit{matchBit[c], strings.ToLower(l)})
+	}
+	return out
+}()
+
+type labelBit struct {
+	bit   ServiceSet
+	label string
+}
+
+// LabelsContaining returns the services whose label, in lower case,
+// contains word: a search can then find "methadone" in a facility's
+// services without a copy of their labels for each facility.
+func LabelsContaining(word string) ServiceSet {
+	var s ServiceSet
+	for _, l := range lowerLabels {
+		if strings.Contains(l.label, word) {
+			s |= l.bit
+		}
+	}
+	return s
 }
 
 // ServiceLabel returns a short word for a service code, or the code.

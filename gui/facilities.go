@@ -199,9 +199,8 @@ func (s *facilitiesScreen) stateValue() string {
 
 // query is what the search box and the filters ask for.
 func (s *facilitiesScreen) query() facilityQuery {
-	text := strings.ToLower(s.search.Text)
-	q := facilityQuery{text: text, words: strings.Fields(text), chars: charSet(strings.ReplaceAll(text, " ", "")), state: s.stateValue(),
-		openOnly: s.openOnly.Checked, now: s.now, stale: s.stale, order: s.order.SelectedIndex()}
+	q := facilityQuery{state: s.stateValue(), openOnly: s.openOnly.Checked, now: s.now, stale: s.stale, order: s.order.SelectedIndex()}
+	q.setText(s.search.Text)
 	if i := s.level.SelectedIndex(); i > 0 {
 		q.level = data.NewServiceSet(data.LevelSettings(careLevels[i-1]))
 	}
@@ -349,38 +348,39 @@ func (s *facilitiesScreen) onImported(text string) {
 	say(s.notice, text)
 }
 
-// facilityIndex is the directory prepared for filtering as one types: a
-// lower-case haystack per facility, and the two sort orders.
+// facilityIndex is the directory prepared for filtering as one types: the
+// two sort orders, and a quick "cannot match" per facility. The text
+// searched is the directory's own (Listing.Search), and the labels of the
+// services are found through the facility's ServiceSet, so that the index
+// keeps no second copy of 20,000 facilities' text.
 type facilityIndex struct {
 	items     []data.Listing
-	hay       []string
-	chars     []uint64 // charSet of each haystack: a quick "cannot match"
-	byName    []int
-	byNearest []int
+	chars     []uint64 // charSet of each item's text and service labels
+	byName    []int32
+	byNearest []int32
 	states    []string
 }
 
 func newFacilityIndex(ls []data.Listing) *facilityIndex {
-	x := &facilityIndex{items: ls, hay: make([]string, len(ls)), chars: make([]uint64, len(ls)),
-		byName: make([]int, len(ls)), byNearest: make([]int, len(ls))}
+	x := &facilityIndex{items: ls, chars: make([]uint64, len(ls)),
+		byName: make([]int32, len(ls)), byNearest: make([]int32, len(ls))}
 	seen := map[string]bool{}
-	var b strings.Builder
+	labelChars := map[string]uint64{}
 	for i := range ls {
 		f := ls[i].Facility
-		b.Reset()
-		for _, p := range []string{f.Name, f.Name2, f.Street, f.City, f.State, f.ZIP, f.Phone, f.IntakePhone, digitsOf(f.Phone), digitsOf(f.IntakePhone)} {
-			b.WriteString(p)
-			b.WriteByte('\n')
-		}
+		m := charSet(ls[i].Search)
 		for _, c := range f.Services {
-			if l := data.ServiceLabel(c); l != c {
-				b.WriteString(l)
-				b.WriteByte('\n')
+			cs, ok := labelChars[c]
+			if !ok {
+				if l := data.ServiceLabel(c); l != c {
+					cs = charSet(strings.ToLower(l))
+				}
+				labelChars[c] = cs
 			}
+			m |= cs
 		}
-		x.hay[i] = strings.ToLower(b.String())
-		x.chars[i] = charSet(x.hay[i])
-		x.byName[i], x.byNearest[i] = i, i
+		x.chars[i] = m
+		x.byName[i], x.byNearest[i] = int32(i), int32(i)
 		if st := strings.ToUpper(f.State); st != "" && !seen[st] {
 			seen[st] = true
 			x.states = append(x.states, st)
@@ -390,7 +390,7 @@ func newFacilityIndex(ls []data.Listing) *facilityIndex {
 	sort.SliceStable(x.byName, func(i, j int) bool {
 		return strings.ToLower(ls[x.byName[i]].Facility.Name) < strings.ToLower(ls[x.byName[j]].Facility.Name)
 	})
-	dist := func(i int) float64 {
+	dist := func(i int32) float64 {
 		if d := ls[i].DistanceMiles; d >= 0 {
 			return d
 		}
@@ -398,6 +398,21 @@ func newFacilityIndex(ls []data.Listing) *facilityIndex {
 	}
 	sort.SliceStable(x.byNearest, func(i, j int) bool { return dist(x.byNearest[i]) < dist(x.byNearest[j]) })
 	return x
+}
+
+// has reports whether item i has every word of q, in its text or in the
+// label of one of its services.
+func (x *facilityIndex) has(i int, q facilityQuery) bool {
+	if x.chars[i]&q.chars != q.chars {
+		return false
+	}
+	l := &x.items[i]
+	for k, w := range q.words {
+		if !strings.Contains(l.Search, w) && !l.Services.Any(q.labels[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // charSet notes which bytes s has, each by its value mod 64: a haystack
@@ -410,27 +425,30 @@ func charSet(s string) uint64 {
 	return m
 }
 
-func digitsOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}
-
 // facilityQuery is a search with its filters.
 type facilityQuery struct {
-	text     string          // as typed, lower-case
-	words    []string        // every word must appear
-	chars    uint64          // charSet of the words
-	state    string          // two letters, "" for all
-	level    data.ServiceSet // the settings of a level of care, 0 for any
-	payment  string          // an insurance as data.Insurances, "" for any
-	openOnly bool            // only fresh reports of open slots
+	text     string            // as typed, lower-case
+	words    []string          // every word must appear
+	labels   []data.ServiceSet // for each word, the services whose label has it
+	chars    uint64            // charSet of the words
+	state    string            // two letters, "" for all
+	level    data.ServiceSet   // the settings of a level of care, 0 for any
+	payment  string            // an insurance as data.Insurances, "" for any
+	openOnly bool              // only fresh reports of open slots
 	now      time.Time
 	stale    time.Duration
 	order    int // orderOpenFirst, orderNearest or orderName
+}
+
+// setText sets what q searches for: typed, in any case.
+func (q *facilityQuery) setText(typed string) {
+	q.text = strings.ToLower(typed)
+	q.words = strings.Fields(q.text)
+	q.chars = charSet(strings.ReplaceAll(q.text, " ", ""))
+	q.labels = make([]data.ServiceSet, len(q.words))
+	for i, w := range q.words {
+		q.labels[i] = data.LabelsContaining(w)
+	}
 }
 
 // narrows reports whether q keeps only items that prev kept, in the same
@@ -471,7 +489,7 @@ func (x *facilityIndex) filter(q facilityQuery, out []int) []int {
 func (x *facilityIndex) refine(q facilityQuery, shown []int) []int {
 	n := 0
 	for _, i := range shown {
-		if x.chars[i]&q.chars == q.chars && hasAllWords(x.hay[i], q.words) {
+		if x.has(i, q) {
 			shown[n] = i
 			n++
 		}
@@ -487,8 +505,9 @@ func (x *facilityIndex) fresh(i int, q facilityQuery) bool {
 }
 
 // appendMatches appends the items of order that match q.
-func (x *facilityIndex) appendMatches(q facilityQuery, order, out []int) []int {
-	for _, i := range order {
+func (x *facilityIndex) appendMatches(q facilityQuery, order []int32, out []int) []int {
+	for _, k := range order {
+		i := int(k)
 		l := &x.items[i]
 		if q.openOnly && !x.fresh(i, q) {
 			continue
@@ -502,21 +521,12 @@ func (x *facilityIndex) appendMatches(q facilityQuery, order, out []int) []int {
 		if q.payment != "" && !l.Services.PaymentOK(q.payment) {
 			continue
 		}
-		if x.chars[i]&q.chars != q.chars || !hasAllWords(x.hay[i], q.words) {
+		if !x.has(i, q) {
 			continue
 		}
 		out = append(out, i)
 	}
 	return out
-}
-
-func hasAllWords(h string, words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(h, w) {
-			return false
-		}
-	}
-	return true
 }
 
 // facilityRow is one facility in the list: its name and latest slot report

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -107,9 +106,7 @@ func BenchmarkFacilityFilterAsTyped(b *testing.B) {
 			for k := range q {
 				fq := fs.query()
 				fq.order, fq.openOnly = i%3, i%4 == 3
-				fq.text = q[:k+1]
-				fq.words = strings.Fields(fq.text)
-				fq.chars = charSet(strings.ReplaceAll(fq.text, " ", ""))
+				fq.setText(q[:k+1])
 				t := time.Now()
 				if fq.narrows(prev) {
 					shown = fs.index.refine(fq, shown)

@@ -520,3 +520,59 @@ func TestImportOfABadFileChangesNothing(t *testing.T) {
 	fs.imp.read(bad)
 	test.AssertRendersToMarkup(t, "facilities/import_bad.xml", a.win.Canvas())
 }
+
+// TestFacilityIndexSearchesEveryField checks the index against the plain
+// way of searching: every word is looked for in one lower-case text of all
+// the fields a search covers and the labels of the facility's services.
+// Every piece of one to four bytes of that text is tried, and some misses.
+func TestFacilityIndexSearchesEveryField(t *testing.T) {
+	opt, clk := testOptions()
+	dir := t.TempDir()
+	someFacilities(t, program(t, dir, opt), clk)
+	a := loggedIn(t, dir, opt, "officer")
+	x := openFacilities(t, a).index
+	if len(x.items) != 8 {
+		t.Fatalf("%d facilities indexed", len(x.items))
+	}
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r < '0' || r > '9' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	hays := make([]string, len(x.items))
+	words := map[string]bool{"zzz": true, "aurora\nil": true, "naperville hope": true, "ln 400": true}
+	for i, l := range x.items {
+		f := l.Facility
+		parts := []string{f.Name, f.Name2, f.Street, f.City, f.State, f.ZIP, f.Phone, f.IntakePhone, digits(f.Phone), digits(f.IntakePhone)}
+		for _, c := range f.Services {
+			if lb := data.ServiceLabel(c); lb != c {
+				parts = append(parts, lb)
+			}
+		}
+		hays[i] = strings.ToLower(strings.Join(parts, "\n"))
+		for _, p := range parts {
+			p = strings.ToLower(p)
+			for n := 1; n <= 4; n++ {
+				for k := 0; k+n <= len(p); k++ {
+					words[p[k:k+n]] = true
+				}
+			}
+		}
+	}
+	for typed := range words {
+		var q facilityQuery
+		q.setText(typed)
+		for i := range x.items {
+			want := true
+			for _, w := range q.words {
+				want = want && strings.Contains(hays[i], w)
+			}
+			if got := x.has(i, q); got != want {
+				t.Errorf("%q in %s: %v, want %v", typed, x.items[i].Facility.Name, got, want)
+			}
+		}
+	}
+}
