@@ -216,6 +216,12 @@ func (sess *Session) SetCaseFields(ctx context.Context, id string, values map[st
 	if err != nil {
 		return err
 	}
+	if st, ok := values["status"]; ok && c.Status == StatusPlaced && !strings.EqualFold(strings.TrimSpace(st), StatusPlaced) {
+		// Ending a placement's follow-up is for those who follow it up.
+		if err := sess.require(ctx, ActCheckIn, EntCase, c.ID); err != nil {
+			return err
+		}
+	}
 	if strings.TrimSpace(values["facility"]) != "" || values["status"] == StatusPlaced {
 		// A placement is a referral: it tells the facility about the person.
 		if err := sess.mayDisclose(ctx, c.ID, "a placement"); err != nil {

@@ -43,3 +43,47 @@ func TestMyCheckInsMoveWithTheDay(t *testing.T) {
 		t.Errorf("two days after placement, the first check-in is %s", got)
 	}
 }
+
+// Ending a placement's follow-up is for those who follow it up: an officer,
+// who may edit the intake, is refused and the refusal is audited; the
+// coach closes it and it leaves the check-ins.
+func TestEndFollowUp(t *testing.T) {
+	p, ids := directory(t)
+	officer, coach, admin := p.sessions[data.RoleOfficer], p.sessions[data.RoleCoach], p.sessions[data.RoleAdmin]
+	id := p.newCase(t, "Nicole", "Turner")
+	addConsent(t, officer, id)
+	if _, err := officer.LogDispatch(ctx, data.DispatchAttempt{CaseID: id, Coach: p.coachID, Response: "arrived"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := coach.Place(ctx, id, data.Placement{Facility: ids["Gateway Aurora"], Transport: "coach"}); err != nil {
+		t.Fatal(err)
+	}
+	end := map[string]string{"status": data.StatusClosed, "closed_at": "now", "close_reason": data.FollowUpLost}
+	if err := officer.SetCaseFields(ctx, id, end); data.ErrorCode(err) != data.EFORBIDDEN {
+		t.Fatalf("an officer ended the follow-up: %v", err)
+	}
+	evs, err := admin.AuditEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := evs[len(evs)-1]; last.Action != "refused" || last.RowID != id || last.Detail != string(data.ActCheckIn) {
+		t.Errorf("the refusal was not audited: last event %+v", last)
+	}
+	p.clock.Advance(24 * time.Hour)
+	if due, _ := coach.MyCheckIns(ctx, p.clock.Now(), 0); len(due) != 1 {
+		t.Fatalf("%d check-ins due the day after placement", len(due))
+	}
+	if err := coach.SetCaseFields(ctx, id, end); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := coach.Case(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Case.Status != data.StatusClosed || rec.Case.CloseReason != data.FollowUpLost || rec.Case.PlacedAt.IsZero() {
+		t.Errorf("after ending the follow-up: %s %q placed %v", rec.Case.Status, rec.Case.CloseReason, rec.Case.PlacedAt)
+	}
+	if due, _ := coach.MyCheckIns(ctx, p.clock.Now(), 0); len(due) != 0 {
+		t.Errorf("%d check-ins still due after the follow-up ended", len(due))
+	}
+}

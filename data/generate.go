@@ -253,7 +253,7 @@ func genFollowUp(rng *rand.Rand, c *Case, now time.Time) ([]CheckIn, followUpEnd
 		}
 		if i == stopsAt {
 			if end := late.AddDate(0, 0, 30); today.After(end) {
-				return out, followUpEnd{at: end.Add(time.Duration(9+rng.Intn(8)) * time.Hour), reason: "lost contact"}
+				return out, followUpEnd{at: end.Add(time.Duration(9+rng.Intn(8)) * time.Hour), reason: FollowUpLost}
 			}
 			return out, followUpEnd{}
 		}
@@ -273,7 +273,7 @@ func genFollowUp(rng *rand.Rand, c *Case, now time.Time) ([]CheckIn, followUpEnd
 	}
 	lastAt := out[len(out)-1].At
 	if end := lastAt.AddDate(0, 0, 7+rng.Intn(14)); end.Before(now) {
-		return out, followUpEnd{at: end, reason: "follow-up completed"}
+		return out, followUpEnd{at: end, reason: FollowUpCompleted}
 	}
 	return out, followUpEnd{}
 }

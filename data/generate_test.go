@@ -36,7 +36,7 @@ func TestGenerateFollowUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := rec.Case.CloseReason; r != "follow-up completed" && r != "lost contact" {
+			if r := rec.Case.CloseReason; r != data.FollowUpCompleted && r != data.FollowUpLost {
 				t.Errorf("case %s ended follow-up for %q", c.Short, r)
 			}
 		}

@@ -231,6 +231,15 @@ var (
 	Genders      = []string{"male", "female", "nonbinary", "other"}
 	Transports   = []string{"coach", "family", "facility", "police", "taxi", "ambulance", "self", "other"}
 	Situations   = []string{"in_treatment", "completed", "recovery_support", "relapsed", "reentered", "lost_contact", "deceased"}
+	// FollowUpEnds are the reasons a placed case's follow-up ends, as its
+	// close reason reads.
+	FollowUpEnds = []string{FollowUpCompleted, FollowUpLost, "moved away", "declined further contact", "deceased"}
+)
+
+// The two commonest ends of follow-up.
+const (
+	FollowUpCompleted = "follow-up completed"
+	FollowUpLost      = "lost contact"
 )
 
 // Case statuses.

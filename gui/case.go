@@ -46,6 +46,8 @@ type caseScreen struct {
 	notice, problem           *widget.Label
 	barred                    *widget.Label // nothing more may be shared: the consent ended
 	revoke                    *revokeForm   // the revocation being confirmed, if any
+	end                       *widget.Button
+	endFollowUp               *endFollowUpForm // the end of follow-up being confirmed, if any
 
 	nextAction func()
 }
@@ -75,6 +77,8 @@ func newCaseScreen(a *App, sess *data.Session, id string) *caseScreen {
 			s.nextAction()
 		}
 	})
+	s.end = widget.NewButtonWithIcon(lang.L("End follow-up…"), theme.CancelIcon(), s.onEndFollowUp)
+	s.end.Hide()
 	s.note.MultiLine = true
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SetMinRowsVisible(3)
@@ -95,7 +99,7 @@ func newCaseScreen(a *App, sess *data.Session, id string) *caseScreen {
 		s.barred, s.notice, s.problem, widget.NewSeparator())
 	left := container.NewBorder(subheading(lang.L("What happened")), nil, nil, nil,
 		container.NewVScroll(s.timeline))
-	nextBox := container.NewVBox(s.nextTitle, s.nextFacts, container.NewHBox(s.next), s.nextNote)
+	nextBox := container.NewVBox(s.nextTitle, s.nextFacts, container.NewHBox(s.next, s.end), s.nextNote)
 	notes := container.NewVBox(subheading(lang.L("Notes")), s.noteHint, s.note,
 		container.NewHBox(layout.NewSpacer(), s.addNote))
 	right := container.NewVScroll(container.NewVBox(nextBox, widget.NewSeparator(), s.coach, s.person,
@@ -222,6 +226,7 @@ func (s *caseScreen) showNext() {
 	}
 	say(s.nextNote, note)
 	s.nextNote.Importance = widget.MediumImportance
+	s.end.Hidden = !s.mayEndFollowUp()
 }
 
 // lastCall is the newest call to coach for this case, nil if none.

@@ -74,7 +74,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 		}
 		a.openCase(placed)
 		cs := a.shell.page("case:" + placed).(*caseScreen)
-		if cs.nextTitle.Text != "Placed" || cs.next.Visible() || shows(a, "Gateway") || shows(a, "3.5") || shows(a, "sister drives him") {
+		if cs.nextTitle.Text != "Placed" || cs.next.Visible() || hasButton(a, "End follow-up…") || shows(a, "Gateway") || shows(a, "3.5") || shows(a, "sister drives him") {
 			t.Errorf("officer on a placed case: %q %q, facility shown %v", cs.nextTitle.Text, cs.nextFacts.Text, shows(a, "Gateway"))
 		}
 		if !shows(a, "Coaches and coordinators read the notes") {
@@ -112,7 +112,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 		}
 		a.openCase(placed)
 		cs := a.shell.page("case:" + placed).(*caseScreen)
-		if cs.next.Text != "Record check-in" || !strings.Contains(cs.nextFacts.Text, "Gateway Aurora") || !shows(a, "sister drives him") {
+		if cs.next.Text != "Record check-in" || !hasButton(a, "End follow-up…") || !strings.Contains(cs.nextFacts.Text, "Gateway Aurora") || !shows(a, "sister drives him") {
 			t.Errorf("coach on their placed case: %q %q", cs.next.Text, cs.nextFacts.Text)
 		}
 		a.openCase(waiting)
@@ -128,7 +128,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 		}
 		a.openCase(placed)
 		cs := a.shell.page("case:" + placed).(*caseScreen)
-		if cs.next.Text != "Record check-in" || !strings.Contains(cs.nextFacts.Text, "Gateway Aurora") {
+		if cs.next.Text != "Record check-in" || !hasButton(a, "End follow-up…") || !strings.Contains(cs.nextFacts.Text, "Gateway Aurora") {
 			t.Errorf("coordinator on a placed case: %q %q", cs.next.Text, cs.nextFacts.Text)
 		}
 		a.shell.open("coaches")
