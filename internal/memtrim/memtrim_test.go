@@ -19,11 +19,12 @@ func TestDue(t *testing.T) {
 		{"AfterABurst", 100 * mb, 600 * mb, 1001 * mb, 0, true},
 		{"StillAllocating", 100 * mb, 600 * mb, 1200 * mb, 0, false},
 		{"ASmallerBurst", 100 * mb, 130 * mb, 1000 * mb, 0, true},
-		{"LittleToGain", 100 * mb, 120 * mb, 1000 * mb, 0, false},
+		{"LittleToGain", 100 * mb, 110 * mb, 1000 * mb, 0, false},
+		{"LittleToGainOnASmallHeap", 30 * mb, 36 * mb, 1000 * mb, 0, false},
 		{"SpareUnderAnEighthOfTheLiveData", 400 * mb, 440 * mb, 1000 * mb, 0, false},
-		{"OnlyWhatTheLastTrimLeft", 100 * mb, 135 * mb, 1000 * mb, 20 * mb, false},
+		{"OnlyWhatTheLastTrimLeft", 100 * mb, 130 * mb, 1000 * mb, 20 * mb, false},
 		{"MoreThanTheLastTrimLeft", 100 * mb, 150 * mb, 1000 * mb, 20 * mb, true},
-		{"SmallHeap", 10 * mb, 20 * mb, 1000 * mb, 0, false},
+		{"SmallHeap", 10 * mb, 16 * mb, 1000 * mb, 0, false},
 		{"NoFigures", 0, 0, 0, 0, false},
 	}
 	for _, tt := range tests {
