@@ -167,11 +167,12 @@ func open(ctx context.Context, dir string, opt Options, create bool) (*Store, er
 		s.kdf = *opt.KDF
 	}
 	path := filepath.Join(dir, DBFile)
-	// A 4 MB page cache a connection: the window keeps a few connections
-	// open for as long as it runs, and at 16 MB they held 20 MB more of
-	// resident memory without making imports, rounds or the case list any
-	// faster (the operating system caches the file too).
-	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_txlock=immediate&_busy_timeout=10000&_synchronous=NORMAL&_cache_size=-4096"
+	// A 1 MB page cache a connection: the window keeps a few connections
+	// open for as long as it runs, and the operating system caches the file
+	// too. At 16 MB they held 20 MB more of resident memory than at 4 MB,
+	// and at 4 MB 4 MB more than at 1 MB, without making imports, the case
+	// list or the reports faster (applying a sync round: within 10 %).
+	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_txlock=immediate&_busy_timeout=10000&_synchronous=NORMAL&_cache_size=-1024"
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
