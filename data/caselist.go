@@ -127,23 +127,37 @@ func (in interner) of(b []byte) string {
 // CaseIndex filters a case list as the user types, in memory: names are
 // sealed, so the database cannot search them. At the state size the list
 // has 100,000 lines for as long as the window is open, so it keeps them
-// compactly: each line's ID, name and searched text in one block of bytes,
-// and the status, channel and next step, which lines share, as one of a
-// few combinations. At makes the CaseSummary of a line when it is shown.
+// compactly: each line's ID (16 bytes when it is in the form NewID
+// writes), name and searched text in one block of bytes; the status,
+// channel and next step, which lines share, as one of a few combinations;
+// the coach's ETA, a held bed and the calls tried, which only open cases
+// have, apart. At makes the CaseSummary of a line when it is shown.
 type CaseIndex struct {
 	text   []byte // per line: ID, name as shown, then name and short ID in lower case
 	lines  []caseLine
 	combos []caseCombo
+	open   map[int]caseOpen // by line
 }
 
-// caseLine is what the index keeps of a case besides its text.
+// caseLine is what the index keeps of every case besides its text.
 type caseLine struct {
 	idEnd, nameEnd, end    uint32 // where its ID, name and searched text end in text; each starts where the last ended
-	combo                  uint32 // its status, channel and next step (combos)
+	flags                  uint32 // the combination (combos) and the bits below
 	opened, placed, closed int64  // Unix nanoseconds; 0 for none
-	eta, held              int64
-	tried                  int32
-	review                 bool
+}
+
+// The combinations are a few dozen (statuses, channels and next steps are
+// checked words), far below what 24 bits number.
+const (
+	lineCombo  = 1<<24 - 1 // the bits of flags that number the combination
+	linePacked = 1 << 24   // the ID is kept as its 16 bytes (uuidKey)
+	lineReview = 1 << 25   // the case needs a coordinator's review
+)
+
+// caseOpen is what only some open cases have.
+type caseOpen struct {
+	eta, held int64 // Unix nanoseconds
+	tried     int
 }
 
 // caseCombo is a status, channel and next step that lines share, with the
@@ -169,7 +183,7 @@ func fromNanos(n int64) time.Time {
 
 // NewCaseIndex indexes cases (kept in their order).
 func NewCaseIndex(cases []CaseSummary) *CaseIndex {
-	x := &CaseIndex{lines: make([]caseLine, len(cases))}
+	x := &CaseIndex{lines: make([]caseLine, len(cases)), open: map[int]caseOpen{}}
 	size := 0
 	for i := range cases {
 		size += len(cases[i].ID) + len(cases[i].Display) + len(cases[i].Display) + 1 + len(cases[i].Short)
@@ -186,15 +200,25 @@ func NewCaseIndex(cases []CaseSummary) *CaseIndex {
 			x.combos = append(x.combos, caseCombo{status: c.Status, channel: c.Channel, waiting: c.WaitingFor,
 				search: strings.ToLower(" " + c.Status + " " + c.Channel + " " + c.WaitingFor)})
 		}
-		l := caseLine{combo: n, opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt),
-			eta: nanos(c.CoachETA), held: nanos(c.HeldUntil), tried: int32(c.Tried), review: c.Review}
-		x.text = append(x.text, c.ID...)
+		l := caseLine{flags: n, opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt)}
+		if c.Review {
+			l.flags |= lineReview
+		}
+		if k, ok := parseUUID(c.ID); ok {
+			l.flags |= linePacked
+			x.text = append(x.text, k[:]...)
+		} else {
+			x.text = append(x.text, c.ID...)
+		}
 		l.idEnd = uint32(len(x.text))
 		x.text = append(x.text, c.Display...)
 		l.nameEnd = uint32(len(x.text))
 		x.text = append(x.text, strings.ToLower(c.Display+" "+c.Short)...)
 		l.end = uint32(len(x.text))
 		x.lines[i] = l
+		if o := (caseOpen{eta: nanos(c.CoachETA), held: nanos(c.HeldUntil), tried: c.Tried}); o != (caseOpen{}) {
+			x.open[i] = o
+		}
 	}
 	return x
 }
@@ -214,12 +238,18 @@ func (x *CaseIndex) start(i int) uint32 {
 // list shows: its ID, name, status, channel, clocks and next step.
 func (x *CaseIndex) At(i int) CaseSummary {
 	l := &x.lines[i]
-	k := &x.combos[l.combo]
-	id := string(x.text[x.start(i):l.idEnd])
+	k := &x.combos[l.flags&lineCombo]
+	var id string
+	if raw := x.text[x.start(i):l.idEnd]; l.flags&linePacked != 0 {
+		id = uuidKey(raw).String()
+	} else {
+		id = string(raw)
+	}
+	o := x.open[i]
 	return CaseSummary{ID: id, Short: ShortID(id), Display: string(x.text[l.idEnd:l.nameEnd]),
 		Status: k.status, Channel: k.channel, WaitingFor: k.waiting,
 		OpenedAt: fromNanos(l.opened), PlacedAt: fromNanos(l.placed), ClosedAt: fromNanos(l.closed),
-		CoachETA: fromNanos(l.eta), HeldUntil: fromNanos(l.held), Tried: int(l.tried), Review: l.review}
+		CoachETA: fromNanos(o.eta), HeldUntil: fromNanos(o.held), Tried: o.tried, Review: l.flags&lineReview != 0}
 }
 
 // Filter returns the positions of the cases whose searched text contains
@@ -249,7 +279,7 @@ func (x *CaseIndex) Filter(query string, dst []int) []int {
 		own := x.text[l.nameEnd:l.end]
 		ok := true
 		for j, w := range wordBytes {
-			if !inCombo[j][l.combo] && !bytes.Contains(own, w) {
+			if !inCombo[j][l.flags&lineCombo] && !bytes.Contains(own, w) {
 				ok = false
 				break
 			}

@@ -105,6 +105,21 @@ func parseUUID(s string) (uuidKey, bool) {
 	return k, true
 }
 
+// String writes the key in the form NewID does.
+func (k uuidKey) String() string {
+	var b [36]byte
+	hex.Encode(b[0:8], k[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], k[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], k[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], k[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], k[10:16])
+	return string(b[:])
+}
+
 // get returns the name of id, "" if it has none.
 func (t *nameTable) get(id string) string {
 	k, ok := parseUUID(id)
