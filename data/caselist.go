@@ -186,7 +186,11 @@ func NewCaseIndex(cases []CaseSummary) *CaseIndex {
 	x := &CaseIndex{lines: make([]caseLine, len(cases)), open: map[int]caseOpen{}}
 	size := 0
 	for i := range cases {
-		size += len(cases[i].ID) + len(cases[i].Display) + len(cases[i].Display) + 1 + len(cases[i].Short)
+		id := len(cases[i].ID)
+		if _, ok := parseUUID(cases[i].ID); ok {
+			id = len(uuidKey{})
+		}
+		size += id + len(cases[i].Display) + len(cases[i].Display) + 1 + len(cases[i].Short)
 	}
 	x.text = make([]byte, 0, size)
 	combos := map[[3]string]uint32{}
