@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"testing"
 
@@ -53,7 +54,9 @@ func benchState(b *testing.B) (string, data.Options) {
 // ConnectPoint's own data holds (scripts/startup.sh measures the whole
 // process under Xvfb). live-MB is what the session added to the heap,
 // after a collection; heap-held-MB what the runtime holds for the heap
-// (the garbage of the loads pushes it up). CONNECTPOINT_HEAP_PROFILE=FILE
+// (the garbage of the loads pushes it up); trimmed-MB what it holds once
+// the free memory is given back, as internal/memtrim does when the window
+// is idle. CONNECTPOINT_HEAP_PROFILE=FILE
 // writes the live heap's profile: go tool pprof -sample_index=inuse_space
 // -top -cum FILE shows which screen holds what. The first run generates
 // the program (about two minutes).
@@ -84,6 +87,9 @@ func BenchmarkMemoryState(b *testing.B) {
 		runtime.ReadMemStats(&m)
 		b.ReportMetric(float64(m.HeapAlloc-m0.HeapAlloc)/(1<<20), "live-MB")
 		b.ReportMetric(float64(m.HeapSys-m.HeapReleased)/(1<<20), "heap-held-MB")
+		debug.FreeOSMemory() // what internal/memtrim leaves: the live data and partly used spans
+		runtime.ReadMemStats(&m)
+		b.ReportMetric(float64(m.HeapSys-m.HeapReleased)/(1<<20), "trimmed-MB")
 		if path := os.Getenv("CONNECTPOINT_HEAP_PROFILE"); path != "" {
 			f, err := os.Create(path)
 			if err != nil {
