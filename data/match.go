@@ -57,6 +57,11 @@ func (sess *Session) LoadDirectory(ctx context.Context, zips *ZIPTable) (*Direct
 		d.entries[i] = e
 		byID[f.ID] = int32(i)
 	}
+	search := make([]*string, len(d.entries))
+	for i := range d.entries {
+		search[i] = &d.entries[i].search
+	}
+	gatherStrings(search)
 	rows, err := sess.s.db.QueryContext(ctx, `SELECT r.facility, COALESCE(r.open, '0'), r.at, COALESCE(a.name, '')
 		FROM availability_reports r LEFT JOIN agencies a ON a.id = r.agency
 		WHERE r.at = (SELECT MAX(at) FROM availability_reports x WHERE x.facility = r.facility)`)
