@@ -78,8 +78,11 @@ type DueCheckIn struct {
 // still counts, GPRA-style: none for the first week, then a seventh of the
 // interval, at most 30 days.
 func checkInWindow(day int) int {
-	return min(day/7, 30)
+	return min(day/7, maxCheckInWindow)
 }
+
+// maxCheckInWindow is the widest a check-in window reaches either side, in days.
+const maxCheckInWindow = 30
 
 // dayOf returns the calendar day of t, at midnight UTC.
 func dayOf(t time.Time) time.Time {

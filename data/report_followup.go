@@ -101,7 +101,7 @@ func (r *Report) followUp(ctx context.Context, q queryer, p *period, agency stri
 	if len(placed) == 0 {
 		return nil
 	}
-	checkIns, err := reportCheckIns(ctx, q, placed)
+	checkIns, err := reportCheckIns(ctx, q, p, placed)
 	if err != nil {
 		return err
 	}
@@ -188,14 +188,21 @@ type reportCheckIn struct {
 
 // reportCheckIns reads the check-ins in which the person was reached, of
 // the placed cases, without those a later record corrects. The table is
-// read without a join: the cases are already in hand.
-func reportCheckIns(ctx context.Context, q queryer, placed map[string]*reportCase) (map[string][]reportCheckIn, error) {
+// read without a join: the cases are already in hand. Only check-ins that
+// can count in the period are read: made within a check-in window (at most
+// 30 days) of its days, or recorded for a due date in it. A program that
+// has run for years has most of its check-ins elsewhere, and each row
+// read costs a call into SQLite.
+func reportCheckIns(ctx context.Context, q queryer, p *period, placed map[string]*reportCase) (map[string][]reportCheckIn, error) {
 	amended, err := amendedIDs(ctx, q, "check_ins")
 	if err != nil {
 		return nil, err
 	}
+	const margin = (maxCheckInWindow + 1) * 24 * time.Hour
 	rows, err := q.QueryContext(ctx, `SELECT id, case_id, COALESCE(due_on, ''), COALESCE(at, ''), COALESCE(situation, '')
-		FROM check_ins WHERE reached = 'true'`)
+		FROM check_ins WHERE reached = 'true' AND (at >= ? AND at < ? OR due_on >= ? AND due_on <= ?)`,
+		FormatTime(p.firstDay.Add(-margin)), FormatTime(p.lastDay.Add(margin+24*time.Hour)),
+		p.firstDay.Format(DateLayout), p.lastDay.Format(DateLayout))
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("read check-ins for a report: %w", err))
 	}

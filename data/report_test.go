@@ -573,3 +573,23 @@ func TestReportExports(t *testing.T) {
 		t.Errorf("officer export: %v", err)
 	}
 }
+
+// A check-in counts for a due date in the period when it was made within
+// the window, even a month outside the period (the report reads only the
+// check-ins that can count, which this holds it to).
+func TestReportCheckInsAtTheWindowsEdges(t *testing.T) {
+	p := newReportProgram(t)
+	early := p.intake(t, "Early", "2025-09-01 09:00", "none", data.Case{})
+	p.place(t, early, "2025-09-01 12:00", 0, 365)                     // due 2026-09-01, window from 2026-08-02
+	p.checkIn(t, early, "2026-08-04 10:00", "recovery_support", true) // 28 days before the period
+	late := p.intake(t, "Late", "2025-09-29 09:00", "none", data.Case{})
+	p.place(t, late, "2025-09-29 12:00", 0, 365)                 // due 2026-09-29, window to 2026-10-29
+	p.checkIn(t, late, "2026-10-28 10:00", "in_treatment", true) // 28 days after it
+	missed := p.intake(t, "Missed", "2025-09-15 09:00", "none", data.Case{})
+	p.place(t, missed, "2025-09-15 12:00", 0, 365)                 // due 2026-09-15, window 2026-08-16 to 2026-10-15
+	p.checkIn(t, missed, "2026-08-10 10:00", "in_treatment", true) // before its window: does not count
+	r := report(t, p.coord, data.ReportQuery{From: "2026-09-01", To: "2026-09-30"})
+	if r.CheckInsDone.N != 2 || r.CheckInsMissed.N != 1 {
+		t.Errorf("September 2026: %d check-ins done, %d missed; want 2 and 1", r.CheckInsDone.N, r.CheckInsMissed.N)
+	}
+}
