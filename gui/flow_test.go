@@ -225,7 +225,7 @@ func TestWalkInToFirstCheckIn(t *testing.T) {
 	if !shows(a, "(630) 555-0142") {
 		t.Error("Tom's phone is not on screen")
 	}
-	assertScreenMarkup(t, a, "dispatch.xml", id)
+	assertScreenMarkup(t, a, "dispatch.xml", data.ShortID(id), "4F2K9A")
 	m.tap(ds.noAnswer)
 	if ds.current == nil || ds.current.ID != ana {
 		t.Fatalf("after no answer the screen proposes %+v, want Ana", ds.current)
@@ -260,7 +260,7 @@ func TestWalkInToFirstCheckIn(t *testing.T) {
 	clk.Advance(10 * time.Minute)
 	m.tap(cs.next)
 	as := a.shell.page("assess:" + id).(*assessScreen)
-	assertScreenMarkup(t, a, "assess.xml", id)
+	assertScreenMarkup(t, a, "assess.xml", data.ShortID(id), "4F2K9A")
 	m.tap(seg(t, as.level, levelLabel("3.5")))
 	m.tap(seg(t, as.moud, "Buprenorphine"))
 	m.tap(as.save)
@@ -281,7 +281,7 @@ func TestWalkInToFirstCheckIn(t *testing.T) {
 	if !ok || !shows(a, "Gateway Aurora") {
 		t.Fatal("placement did not open with the facility")
 	}
-	assertScreenMarkup(t, a, "place.xml", id)
+	assertScreenMarkup(t, a, "place.xml", data.ShortID(id), "4F2K9A")
 	m.tap(seg(t, ps.transport, "Coach drives"))
 	m.tap(ps.confirm)
 	if a.shell.pages.current != "case:"+id || cs.nextTitle.Text != "Placed" || !strings.Contains(cs.nextFacts.Text, "Gateway Aurora") {
@@ -318,10 +318,10 @@ func TestWalkInToFirstCheckIn(t *testing.T) {
 	if !shows(a, "day 1 · due today") || !shows(a, "Daniel R. · case "+data.ShortID(id)) {
 		t.Fatal("My check-ins does not list the day-1 check-in")
 	}
-	assertScreenMarkup(t, a, "checkins.xml", id)
+	assertScreenMarkup(t, a, "checkins.xml", data.ShortID(id), "4F2K9A")
 	test.Tap(button(t, a, "Record check-in"))
 	f := a.shell.page("checkin:" + id).(*checkInForm)
-	assertScreenMarkup(t, a, "checkin_form.xml", id)
+	assertScreenMarkup(t, a, "checkin_form.xml", data.ShortID(id), "4F2K9A")
 	test.Tap(seg(t, f.reached, "Yes, reached"))
 	test.Tap(seg(t, f.situation, "In treatment"))
 	test.Tap(seg(t, f.meds, "Taking as prescribed"))

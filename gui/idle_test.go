@@ -146,6 +146,7 @@ func TestIdleMinutesSetting(t *testing.T) {
 	if got := s.minutes.entry.Text; got != "5" {
 		t.Errorf("the setting shows %q, want the default 5", got)
 	}
+	assertScreenMarkup(t, a, "settings.xml", dir, "/data")
 	for _, c := range []struct {
 		name, typed string
 		ok          bool
