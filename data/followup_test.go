@@ -10,16 +10,8 @@ import (
 // The check-ins due move on with the day even when nothing is written:
 // MyCheckIns may keep an answer, but not past its day.
 func TestMyCheckInsMoveWithTheDay(t *testing.T) {
-	p, ids := directory(t)
-	officer, coach := p.sessions[data.RoleOfficer], p.sessions[data.RoleCoach]
-	id := p.newCase(t, "Nicole", "Turner")
-	addConsent(t, officer, id)
-	if _, err := officer.LogDispatch(ctx, data.DispatchAttempt{CaseID: id, Coach: p.coachID, Response: "arrived"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := coach.Place(ctx, id, data.Placement{Facility: ids["Gateway Aurora"], Transport: "coach"}); err != nil {
-		t.Fatal(err)
-	}
+	p, id := placedByCoach(t)
+	coach := p.sessions[data.RoleCoach]
 	dayOne := func() string {
 		list, err := coach.MyCheckIns(ctx, p.clock.Now(), 0)
 		if err != nil {
@@ -48,16 +40,8 @@ func TestMyCheckInsMoveWithTheDay(t *testing.T) {
 // who may edit the intake, is refused and the refusal is audited; the
 // coach closes it and it leaves the check-ins.
 func TestEndFollowUp(t *testing.T) {
-	p, ids := directory(t)
+	p, id := placedByCoach(t)
 	officer, coach, admin := p.sessions[data.RoleOfficer], p.sessions[data.RoleCoach], p.sessions[data.RoleAdmin]
-	id := p.newCase(t, "Nicole", "Turner")
-	addConsent(t, officer, id)
-	if _, err := officer.LogDispatch(ctx, data.DispatchAttempt{CaseID: id, Coach: p.coachID, Response: "arrived"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := coach.Place(ctx, id, data.Placement{Facility: ids["Gateway Aurora"], Transport: "coach"}); err != nil {
-		t.Fatal(err)
-	}
 	end := map[string]string{"status": data.StatusClosed, "closed_at": "now", "close_reason": data.FollowUpLost}
 	if err := officer.SetCaseFields(ctx, id, end); data.ErrorCode(err) != data.EFORBIDDEN {
 		t.Fatalf("an officer ended the follow-up: %v", err)
@@ -86,4 +70,21 @@ func TestEndFollowUp(t *testing.T) {
 	if due, _ := coach.MyCheckIns(ctx, p.clock.Now(), 0); len(due) != 0 {
 		t.Errorf("%d check-ins still due after the follow-up ended", len(due))
 	}
+}
+
+// placedByCoach is a program with one case, with consent, that the coach
+// placed right after she arrived.
+func placedByCoach(t *testing.T) (*program, string) {
+	t.Helper()
+	p, ids := directory(t)
+	officer, coach := p.sessions[data.RoleOfficer], p.sessions[data.RoleCoach]
+	id := p.newCase(t, "Nicole", "Turner")
+	addConsent(t, officer, id)
+	if _, err := officer.LogDispatch(ctx, data.DispatchAttempt{CaseID: id, Coach: p.coachID, Response: "arrived"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := coach.Place(ctx, id, data.Placement{Facility: ids["Gateway Aurora"], Transport: "coach"}); err != nil {
+		t.Fatal(err)
+	}
+	return p, id
 }
