@@ -118,22 +118,32 @@ func (r *reminders) apply(due []data.DueCheckIn) {
 	a.fa.SendNotification(reminderNotice(fresh))
 }
 
-// reminderNotice says which check-ins fell due, by case number only.
+// reminderNotice says which check-ins fell due, by case number only, and
+// names at most noticeCases of them: a coordinator logging in may have
+// thousands due across the agency.
 func reminderNotice(fresh []data.DueCheckIn) *fyne.Notification {
 	title := lang.L("Check-in due: case {{.Short}}", map[string]string{"Short": fresh[0].Short})
 	if fresh[0].State == data.CheckInOverdue {
 		title = lang.L("Check-in overdue: case {{.Short}}", map[string]string{"Short": fresh[0].Short})
 	}
-	if len(fresh) > 1 {
-		shorts := make([]string, len(fresh))
-		for i, d := range fresh {
-			shorts[i] = d.Short
-		}
-		title = lang.LocalizePlural("{{.Count}} check-ins due", len(fresh), map[string]int{"Count": len(fresh)})
-		return fyne.NewNotification(title, lang.L("Cases {{.List}}. Open ConnectPoint, then Check-ins.", map[string]string{"List": strings.Join(shorts, ", ")}))
+	if len(fresh) == 1 {
+		return fyne.NewNotification(title, lang.L("Open ConnectPoint, then Check-ins."))
 	}
-	return fyne.NewNotification(title, lang.L("Open ConnectPoint, then Check-ins."))
+	var shorts []string
+	for _, d := range fresh[:min(len(fresh), noticeCases)] {
+		shorts = append(shorts, d.Short)
+	}
+	title = lang.LocalizePlural("{{.Count}} check-ins due", len(fresh), map[string]int{"Count": len(fresh)})
+	list := strings.Join(shorts, ", ")
+	if more := len(fresh) - len(shorts); more > 0 {
+		return fyne.NewNotification(title, lang.L("Cases {{.List}} and {{.More}} more. Open ConnectPoint, then Check-ins.",
+			map[string]any{"List": list, "More": more}))
+	}
+	return fyne.NewNotification(title, lang.L("Cases {{.List}}. Open ConnectPoint, then Check-ins.", map[string]string{"List": list}))
 }
+
+// noticeCases is how many case numbers a reminder names.
+const noticeCases = 5
 
 // setBadge shows n after the title of section id (nothing when n is 0).
 func (s *shell) setBadge(id string, n int) {
