@@ -145,6 +145,36 @@ func BenchmarkCaseListLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkCaseIndexLoad measures what the Cases screen waits for: the
+// index read from the database (people's names already open, as after the
+// first time), and the heap the index keeps.
+func BenchmarkCaseIndexLoad(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			_, sess := benchProgram(b, sz.name, sz.spec)
+			if _, err := sess.CaseIndex(ctx, data.CaseFilter{}); err != nil { // names opened
+				b.Fatal(err)
+			}
+			var idx *data.CaseIndex
+			var m0, m1 runtime.MemStats
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				idx = nil
+				runtime.GC()
+				runtime.ReadMemStats(&m0)
+				var err error
+				if idx, err = sess.CaseIndex(ctx, data.CaseFilter{}); err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&m1)
+			}
+			b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "index-MB")
+			b.ReportMetric(float64(idx.Len()), "cases")
+		})
+	}
+}
+
 // BenchmarkExport measures the canonical export, and reports the database
 // size per 1,000 cases.
 func BenchmarkExport(b *testing.B) {

@@ -5,7 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,13 +37,39 @@ type CaseFilter struct {
 	Status string // "" for every status
 }
 
-// ListCases returns the cases the session may see, oldest open first.
+// ListCases returns the cases the session may see, open ones first, the
+// oldest first, then the others, the newest first.
 func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary, error) {
-	if err := sess.require(ctx, ActCaseList, EntCase, ""); err != nil {
+	var out []CaseSummary
+	err := sess.eachCase(ctx, f, nil, func(c *CaseSummary) { out = append(out, *c) })
+	return out, err
+}
+
+// CaseIndex returns the cases ListCases returns, as an index for the case
+// list. It is built as the rows are read: at the state size the 100,000
+// CaseSummary values ListCases would make first are 40 MB the window does
+// not need even for a moment.
+func (sess *Session) CaseIndex(ctx context.Context, f CaseFilter) (*CaseIndex, error) {
+	var b *caseIndexBuilder
+	err := sess.eachCase(ctx, f, func(n int) { b = newCaseIndexBuilder(n, n*caseTextGuess) }, func(c *CaseSummary) { b.add(c) })
+	if err != nil {
 		return nil, err
 	}
+	return b.index(), nil
+}
+
+// caseTextGuess is about how many bytes of text a line of the index has.
+const caseTextGuess = 48
+
+// eachCase calls yield with each case the session may see, in ListCases'
+// order, after telling count how many there are (when count is set). The
+// CaseSummary is reused from one call to the next.
+func (sess *Session) eachCase(ctx context.Context, f CaseFilter, count func(int), yield func(*CaseSummary)) error {
+	if err := sess.require(ctx, ActCaseList, EntCase, ""); err != nil {
+		return err
+	}
 	if f.Status != "" && !contains(Statuses, f.Status) {
-		return nil, Errorf(EINVALID, "status %q: use one of %s", f.Status, strings.Join(Statuses, ", "))
+		return Errorf(EINVALID, "status %q: use one of %s", f.Status, strings.Join(Statuses, ", "))
 	}
 	where, args := "1", []any{}
 	switch sess.User.Role {
@@ -57,24 +83,34 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 		where += " AND status = ?"
 		args = append(args, f.Status)
 	}
+	where = "deleted = 0 AND (" + where + ")"
+	if count != nil {
+		var n int
+		if err := sess.s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&n); err != nil {
+			return storeErr(err)
+		}
+		count(n)
+	}
 	names, err := sess.personNames(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	now := sess.s.clock.Now()
 	activity, err := sess.loadActivity(ctx, now, openCases)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The columns a line needs, and no more: at the state size the list
 	// holds 100,000 lines for as long as the window is open, and reading
 	// whole records (every field, the sealed needs opened) left hundreds
-	// of megabytes behind for the collector.
-	var out []CaseSummary
+	// of megabytes behind for the collector. Times are stored in one
+	// fixed-width form, so their text sorts as they do.
 	words := interner{}
 	canPlace := sess.Can(ActPlacementView)
+	var s CaseSummary
 	err = sess.scanRows(ctx, `SELECT id, review, person, status, channel, insurance, level, coach,
-		eligible, facility, opened_at, placed_at, closed_at FROM cases WHERE deleted = 0 AND (`+where+`) ORDER BY id`, args,
+		eligible, facility, opened_at, placed_at, closed_at FROM cases WHERE `+where+`
+		ORDER BY status = 'open' DESC, CASE WHEN status = 'open' THEN opened_at END, opened_at DESC, id`, args,
 		func(raw []sql.RawBytes) {
 			// Values many lines share (statuses, channels, coaches) are
 			// kept once; IDs are each their own.
@@ -84,32 +120,22 @@ func (sess *Session) ListCases(ctx context.Context, f CaseFilter) ([]CaseSummary
 			c.OpenedAt, _ = ParseTime(string(raw[10]))
 			c.PlacedAt, _ = ParseTime(string(raw[11]))
 			c.ClosedAt, _ = ParseTime(string(raw[12]))
-			s := CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names.get(c.Person), Status: c.Status,
+			s = CaseSummary{ID: c.ID, Person: c.Person, Short: ShortID(c.ID), Display: names.get(c.Person), Status: c.Status,
 				Channel: c.Channel, Insurance: c.Insurance, Level: c.Level, Coach: c.Coach,
 				OpenedAt: c.OpenedAt, PlacedAt: c.PlacedAt, ClosedAt: c.ClosedAt, Review: string(raw[1]) == "1"}
 			s.setWaiting(&c, activity[c.ID], now)
 			if !canPlace {
 				s.Level = ""
 			}
-			out = append(out, s)
+			yield(&s)
 		})
 	if err != nil {
-		return nil, fmt.Errorf("read cases: %w", err)
+		return fmt.Errorf("read cases: %w", err)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		oi, oj := out[i].Status == StatusOpen, out[j].Status == StatusOpen
-		if oi != oj {
-			return oi
-		}
-		if oi {
-			return out[i].OpenedAt.Before(out[j].OpenedAt)
-		}
-		return out[i].OpenedAt.After(out[j].OpenedAt)
-	})
 	// Lists show a first name and an initial, not the sealed record: they
 	// are not audited (opening a case is), so that a dashboard refreshing
 	// every minute does not flood the audit trail.
-	return out, nil
+	return nil
 }
 
 // interner keeps one copy of each distinct value read.
@@ -183,7 +209,6 @@ func fromNanos(n int64) time.Time {
 
 // NewCaseIndex indexes cases (kept in their order).
 func NewCaseIndex(cases []CaseSummary) *CaseIndex {
-	x := &CaseIndex{lines: make([]caseLine, len(cases)), open: map[int]caseOpen{}}
 	size := 0
 	for i := range cases {
 		id := len(cases[i].ID)
@@ -192,39 +217,65 @@ func NewCaseIndex(cases []CaseSummary) *CaseIndex {
 		}
 		size += id + len(cases[i].Display) + len(cases[i].Display) + 1 + len(cases[i].Short)
 	}
-	x.text = make([]byte, 0, size)
-	combos := map[[3]string]uint32{}
+	b := newCaseIndexBuilder(len(cases), size)
 	for i := range cases {
-		c := &cases[i]
-		key := [3]string{c.Status, c.Channel, c.WaitingFor}
-		n, ok := combos[key]
-		if !ok {
-			n = uint32(len(x.combos))
-			combos[key] = n
-			x.combos = append(x.combos, caseCombo{status: c.Status, channel: c.Channel, waiting: c.WaitingFor,
-				search: strings.ToLower(" " + c.Status + " " + c.Channel + " " + c.WaitingFor)})
-		}
-		l := caseLine{flags: n, opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt)}
-		if c.Review {
-			l.flags |= lineReview
-		}
-		if k, ok := parseUUID(c.ID); ok {
-			l.flags |= linePacked
-			x.text = append(x.text, k[:]...)
-		} else {
-			x.text = append(x.text, c.ID...)
-		}
-		l.idEnd = uint32(len(x.text))
-		x.text = append(x.text, c.Display...)
-		l.nameEnd = uint32(len(x.text))
-		x.text = append(x.text, strings.ToLower(c.Display+" "+c.Short)...)
-		l.end = uint32(len(x.text))
-		x.lines[i] = l
-		if o := (caseOpen{eta: nanos(c.CoachETA), held: nanos(c.HeldUntil), tried: c.Tried}); o != (caseOpen{}) {
-			x.open[i] = o
-		}
+		b.add(&cases[i])
 	}
-	return x
+	return b.index()
+}
+
+// caseIndexBuilder makes a CaseIndex a line at a time.
+type caseIndexBuilder struct {
+	x      *CaseIndex
+	combos map[[3]string]uint32
+}
+
+// newCaseIndexBuilder starts an index with room for lines lines and text
+// bytes of text.
+func newCaseIndexBuilder(lines, text int) *caseIndexBuilder {
+	return &caseIndexBuilder{x: &CaseIndex{lines: make([]caseLine, 0, lines), text: make([]byte, 0, text),
+		open: map[int]caseOpen{}}, combos: map[[3]string]uint32{}}
+}
+
+// add appends c as the index's next line.
+func (b *caseIndexBuilder) add(c *CaseSummary) {
+	x := b.x
+	key := [3]string{c.Status, c.Channel, c.WaitingFor}
+	n, ok := b.combos[key]
+	if !ok {
+		n = uint32(len(x.combos))
+		b.combos[key] = n
+		x.combos = append(x.combos, caseCombo{status: c.Status, channel: c.Channel, waiting: c.WaitingFor,
+			search: strings.ToLower(" " + c.Status + " " + c.Channel + " " + c.WaitingFor)})
+	}
+	l := caseLine{flags: n, opened: nanos(c.OpenedAt), placed: nanos(c.PlacedAt), closed: nanos(c.ClosedAt)}
+	if c.Review {
+		l.flags |= lineReview
+	}
+	if k, ok := parseUUID(c.ID); ok {
+		l.flags |= linePacked
+		x.text = append(x.text, k[:]...)
+	} else {
+		x.text = append(x.text, c.ID...)
+	}
+	l.idEnd = uint32(len(x.text))
+	x.text = append(x.text, c.Display...)
+	l.nameEnd = uint32(len(x.text))
+	x.text = append(x.text, strings.ToLower(c.Display+" "+c.Short)...)
+	l.end = uint32(len(x.text))
+	if o := (caseOpen{eta: nanos(c.CoachETA), held: nanos(c.HeldUntil), tried: c.Tried}); o != (caseOpen{}) {
+		x.open[len(x.lines)] = o
+	}
+	x.lines = append(x.lines, l)
+}
+
+// index returns the index built, its text no bigger than it needs to be
+// when a guess of its size was well off.
+func (b *caseIndexBuilder) index() *CaseIndex {
+	if t := b.x.text; cap(t)-len(t) > len(t)/8 {
+		b.x.text = slices.Clone(t)
+	}
+	return b.x
 }
 
 // Len returns how many cases the index holds.

@@ -45,14 +45,14 @@ func (s *casesScreen) content() fyne.CanvasObject { return s.view }
 
 // onShow reloads the cases and keeps the search as it was.
 func (s *casesScreen) onShow() {
-	cases, err := s.sess.ListCases(s.app.ctx(), data.CaseFilter{})
+	index, err := s.sess.CaseIndex(s.app.ctx(), data.CaseFilter{})
 	if err != nil {
 		say(s.problem, s.app.errorText(err))
 		return
 	}
 	say(s.problem, "")
 	s.list.limits = s.app.clockLimits()
-	s.list.setCases(cases)
+	s.list.index = index
 	s.onSearch(s.search.Text)
 }
 
