@@ -28,8 +28,8 @@ import (
 // at the state size 25 MB. A trim once 8 MB have piled up costs a
 // collection every minute or so of idling and keeps the window 10 MB lower.
 const (
-	minSpare   = 8 << 20  // held beyond the live data and the floor, in bytes
-	quietAlloc = 8 << 20  // allocated since the last look: more means still busy
+	minSpare   = 8 << 20 // held beyond the live data and the floor, in bytes
+	quietAlloc = 8 << 20 // allocated since the last look: more means still busy
 )
 
 // sample is what the runtime says about its heap.
