@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -186,6 +187,11 @@ func (sess *Session) Case(ctx context.Context, id string) (*CaseRecord, error) {
 		rec.Hidden = placementFields
 		c := &rec.Case
 		c.Facility, c.Transport, c.PlacedBy, c.Level, c.ASAMEdition, c.MOUD, c.Needs, c.AssessedBy = "", "", "", "", "", "", "", ""
+		if !c.PlacedAt.IsZero() {
+			// Why a placement's follow-up ended is about the treatment.
+			rec.Hidden = append(slices.Clip(placementFields), "close_reason")
+			c.CloseReason = ""
+		}
 	}
 	err = sess.s.write(ctx, sess.User.ID, sess.key, func(w *writeTx) error {
 		return sess.audit(w, "case.view", EntCase, id, "")

@@ -1,6 +1,8 @@
 package data_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +59,10 @@ func TestEndFollowUp(t *testing.T) {
 	if due, _ := coach.MyCheckIns(ctx, p.clock.Now(), 0); len(due) != 1 {
 		t.Fatalf("%d check-ins due the day after placement", len(due))
 	}
+	if _, err := coach.RecordCheckIn(ctx, data.CheckIn{CaseID: id, Reached: true, Method: "phone", Situation: "in_treatment"}); err != nil {
+		t.Fatal(err)
+	}
+	p.clock.Advance(45 * 24 * time.Hour)
 	if err := coach.SetCaseFields(ctx, id, end); err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +75,32 @@ func TestEndFollowUp(t *testing.T) {
 	}
 	if due, _ := coach.MyCheckIns(ctx, p.clock.Now(), 0); len(due) != 0 {
 		t.Errorf("%d check-ins still due after the follow-up ended", len(due))
+	}
+	// The record keeps its follow-up; an officer learns that it ended, not why.
+	timeline := func(s *data.Session) string {
+		ev, err := s.Timeline(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var what []string
+		for _, e := range ev {
+			what = append(what, e.What)
+		}
+		return strings.Join(what, "; ")
+	}
+	if got := timeline(coach); !strings.Contains(got, "check-in: in treatment") || !strings.Contains(got, "closed: lost contact") {
+		t.Errorf("the coach's timeline after the end: %s", got)
+	}
+	got := timeline(officer)
+	if !strings.Contains(got, "placed; closed: follow-up ended") || strings.Contains(got, "lost contact") || strings.Contains(got, "check-in") {
+		t.Errorf("the officer's timeline after the end: %s", got)
+	}
+	rec, err = officer.Case(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Case.CloseReason != "" || !slices.Contains(rec.Hidden, "close_reason") {
+		t.Errorf("an officer reads why follow-up ended: %q, hidden %v", rec.Case.CloseReason, rec.Hidden)
 	}
 }
 

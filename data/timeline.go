@@ -107,7 +107,7 @@ func (sess *Session) Timeline(ctx context.Context, caseID string) ([]TimelineEve
 			}
 			add(c.PlacedAt, users[c.PlacedBy], "placed at "+name)
 		}
-	} else if c.Status == StatusPlaced {
+	} else if !c.PlacedAt.IsZero() {
 		add(c.PlacedAt, "", "placed")
 	}
 	if sess.Can(ActNoteView) {
@@ -119,7 +119,7 @@ func (sess *Session) Timeline(ctx context.Context, caseID string) ([]TimelineEve
 			add(n.At, users[n.Author], "note: "+n.Text)
 		}
 	}
-	if sess.Can(ActCheckIn) && c.Status == StatusPlaced {
+	if sess.Can(ActCheckIn) && !c.PlacedAt.IsZero() { // also once follow-up ended
 		cis, err := sess.CheckIns(ctx, caseID)
 		if err != nil {
 			return nil, err
@@ -132,7 +132,13 @@ func (sess *Session) Timeline(ctx context.Context, caseID string) ([]TimelineEve
 			add(ci.At, users[ci.Author], what)
 		}
 	}
-	add(c.ClosedAt, "", "closed: "+c.CloseReason)
+	if !c.PlacedAt.IsZero() && !sess.Can(ActPlacementView) {
+		// Why follow-up ended (treatment completed, deceased...) is about
+		// the treatment: an officer learns only that it did.
+		add(c.ClosedAt, "", "closed: follow-up ended")
+	} else {
+		add(c.ClosedAt, "", "closed: "+c.CloseReason)
+	}
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].At.Before(ev[j].At) })
 	return ev, nil
 }

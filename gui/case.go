@@ -245,6 +245,8 @@ func (s *caseScreen) nextStep() (title, facts, button, note string, action func(
 	a, c, sess := s.app, &s.rec.Case, s.sess
 	now := a.now()
 	switch {
+	case c.Status == data.StatusClosed && c.CloseReason == "" && !c.PlacedAt.IsZero():
+		return lang.L("Closed"), lang.L("follow-up ended"), "", "", nil // why is not for this role
 	case c.Status == data.StatusClosed:
 		return lang.L("Closed"), c.CloseReason, "", "", nil
 	case c.Status == data.StatusPlaced:

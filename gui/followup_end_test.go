@@ -51,4 +51,12 @@ func TestEndFollowUp(t *testing.T) {
 	if !shows(a, "closed: lost contact") {
 		t.Error("the timeline does not say why the case closed")
 	}
+
+	// An officer learns that the follow-up ended, not why.
+	relogin(t, a, "officer")
+	a.openCase(id)
+	cs = a.shell.page("case:" + id).(*caseScreen)
+	if cs.nextTitle.Text != "Closed" || cs.nextFacts.Text != "follow-up ended" || shows(a, "lost contact") || !shows(a, "closed: follow-up ended") {
+		t.Errorf("the officer's case screen: %q %q", cs.nextTitle.Text, cs.nextFacts.Text)
+	}
 }
