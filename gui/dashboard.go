@@ -16,7 +16,7 @@ import (
 // dashboardScreen answers "who is waiting?": the open cases, oldest first,
 // with their clocks and what each waits for; who is on call now; open
 // slots near the station (from the facility directory); and the check-ins
-// due today. Its one primary button is a new intake.
+// due now. Its one primary button is a new intake.
 type dashboardScreen struct {
 	app  *App
 	sess *data.Session
@@ -163,7 +163,7 @@ func (s *dashboardScreen) showOnCall() {
 	s.onCall.Refresh()
 }
 
-// showCheckIns shows the check-ins due today and overdue, as the reminders
+// showCheckIns shows the check-ins due now and overdue, as the reminders
 // last counted them (reminders.go).
 func (s *dashboardScreen) showCheckIns() {
 	if s.checkInBox == nil {
@@ -172,14 +172,14 @@ func (s *dashboardScreen) showCheckIns() {
 	r := s.app.reminders
 	if r == nil || !r.counted {
 		s.checkIns.Importance = widget.MediumImportance
-		s.checkIns.SetText(lang.L("Check-ins due today: counting…"))
+		s.checkIns.SetText(lang.L("Check-ins due now: counting…"))
 		return
 	}
 	s.checkIns.Importance = widget.MediumImportance
 	if r.late > 0 {
 		s.checkIns.Importance = widget.DangerImportance
 	}
-	s.checkIns.SetText(lang.L("Check-ins due today: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": r.due, "Late": r.late}))
+	s.checkIns.SetText(lang.L("Check-ins due now: {{.Count}} ({{.Late}} overdue)", map[string]int{"Count": r.due, "Late": r.late}))
 }
 
 // dashboard returns the dashboard screen if it has been built.

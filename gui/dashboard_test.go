@@ -30,16 +30,16 @@ func TestDashboardShowsTheRemindersCount(t *testing.T) {
 	if current(a.shell) != "dashboard" {
 		t.Fatalf("opened on %s", current(a.shell))
 	}
-	if !shows(a, "Check-ins due today: 1 (0 overdue)") {
+	if !shows(a, "Check-ins due now: 1 (0 overdue)") {
 		t.Error("the dashboard does not show the day-1 check-in due")
 	}
 
 	clk.Advance(2 * 24 * time.Hour) // day 3: day 1 missed, day 3 due
-	if !shows(a, "Check-ins due today: 1 (0 overdue)") {
+	if !shows(a, "Check-ins due now: 1 (0 overdue)") {
 		t.Error("the dashboard counted again before the reminders did")
 	}
 	a.reminders.run()
-	if !shows(a, "Check-ins due today: 2 (1 overdue)") {
+	if !shows(a, "Check-ins due now: 2 (1 overdue)") {
 		t.Error("the dashboard does not follow the reminders' count")
 	}
 }

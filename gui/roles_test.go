@@ -69,7 +69,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 		if got := strings.Join(sectionIDs(a.shell), ","); got != "dashboard,cases,coaches,facilities,about" {
 			t.Errorf("officer's sections: %s", got)
 		}
-		if !hasButton(a, "New intake (Ctrl+N)") || shows(a, "Check-ins due today") {
+		if !hasButton(a, "New intake (Ctrl+N)") || shows(a, "Check-ins due now") {
 			t.Error("officer's dashboard: New intake and no check-ins expected")
 		}
 		a.openCase(placed)
@@ -123,7 +123,7 @@ func TestRolesSeeWhatTheyMay(t *testing.T) {
 
 	t.Run("Coordinator", func(t *testing.T) {
 		a := loggedIn(t, dir, opt, "coordinator")
-		if !hasButton(a, "New intake (Ctrl+N)") || !shows(a, "Check-ins due today") {
+		if !hasButton(a, "New intake (Ctrl+N)") || !shows(a, "Check-ins due now") {
 			t.Error("coordinator's dashboard: New intake and check-ins expected")
 		}
 		a.openCase(placed)
