@@ -209,15 +209,7 @@ func fromNanos(n int64) time.Time {
 
 // NewCaseIndex indexes cases (kept in their order).
 func NewCaseIndex(cases []CaseSummary) *CaseIndex {
-	size := 0
-	for i := range cases {
-		id := len(cases[i].ID)
-		if _, ok := parseUUID(cases[i].ID); ok {
-			id = len(uuidKey{})
-		}
-		size += id + len(cases[i].Display) + len(cases[i].Display) + 1 + len(cases[i].Short)
-	}
-	b := newCaseIndexBuilder(len(cases), size)
+	b := newCaseIndexBuilder(len(cases), len(cases)*caseTextGuess)
 	for i := range cases {
 		b.add(&cases[i])
 	}

@@ -113,12 +113,7 @@ func searchText(f *Facility) (text string, matchLen int32) {
 		b.WriteString(strings.ToLower(p))
 		b.WriteByte('\n')
 	}
-	if b.Len() != n {
-		// Lower case changed the length (some non-ASCII letters do): keep
-		// no more memory than the text needs, the window holds it all day.
-		return strings.Clone(b.String()), matchLen
-	}
-	return b.String(), matchLen
+	return b.String(), matchLen // LoadDirectory gathers it with the others
 }
 
 func digitsOf(s string) string {

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/google/uuid"
 )
 
 // personNames returns "First L." for every person, by person ID. The table
@@ -77,48 +78,19 @@ type nameTable struct {
 
 type uuidKey [16]byte
 
-// parseUUID reads the canonical form NewID writes: 8-4-4-4-12 lower-case
-// hexadecimal digits. Any other form is not a uuidKey (so that each ID has
-// one key and reads back the same).
+// parseUUID reads an ID in the form NewID writes (8-4-4-4-12 lower-case
+// hexadecimal digits). Any other form is not a uuidKey, so that each ID has
+// one key and reads back the same.
 func parseUUID(s string) (uuidKey, bool) {
-	var k uuidKey
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return k, false
+	if len(s) != 36 || strings.ToLower(s) != s {
+		return uuidKey{}, false
 	}
-	var hexDigits [32]byte
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			continue
-		case c >= '0' && c <= '9' || c >= 'a' && c <= 'f':
-			hexDigits[n] = c
-			n++
-		default:
-			return k, false
-		}
-	}
-	if _, err := hex.Decode(k[:], hexDigits[:]); err != nil {
-		return k, false
-	}
-	return k, true
+	u, err := uuid.Parse(s)
+	return uuidKey(u), err == nil
 }
 
 // String writes the key in the form NewID does.
-func (k uuidKey) String() string {
-	var b [36]byte
-	hex.Encode(b[0:8], k[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], k[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], k[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], k[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:36], k[10:16])
-	return string(b[:])
-}
+func (k uuidKey) String() string { return uuid.UUID(k).String() }
 
 // get returns the name of id, "" if it has none.
 func (t *nameTable) get(id string) string {
